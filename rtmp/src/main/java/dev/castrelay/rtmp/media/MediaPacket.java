@@ -1,0 +1,163 @@
+package dev.castrelay.rtmp.media;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.ReferenceCounted;
+
+/**
+ * One audio, video or script-data message of a stream, as an FLV tag body: the unit the hub, the transcoder and
+ * the pushers exchange.
+ *
+ * <p>Packets are shared, not copied: a consumer that keeps one calls {@link #retain()} and later
+ * {@link #release()}; a consumer that reads the payload uses {@link #payload()}'s absolute getters or a
+ * {@code duplicate()}, never moving the shared reader index. The payload is released when the last holder lets go.
+ */
+public final class MediaPacket extends AbstractReferenceCounted {
+
+    /** The RTMP message type each kind travels as. */
+    public enum Kind {
+        AUDIO(8), VIDEO(9), DATA(18);
+
+        private final int messageType;
+
+        Kind(int messageType) {
+            this.messageType = messageType;
+        }
+
+        public int messageType() {
+            return messageType;
+        }
+    }
+
+    /** FLV video codec id of H.264 (legacy, non-enhanced RTMP). */
+    public static final int CODEC_AVC = 7;
+    /** FLV sound format of AAC. */
+    public static final int SOUND_AAC = 10;
+
+    private final Kind kind;
+    private final long timestamp;
+    private final ByteBuf payload;
+
+    private MediaPacket(Kind kind, long timestamp, ByteBuf payload) {
+        this.kind = kind;
+        this.timestamp = timestamp;
+        this.payload = payload;
+    }
+
+    /** Wraps {@code payload}, taking over the caller's reference to it. */
+    public static MediaPacket of(Kind kind, long timestamp, ByteBuf payload) {
+        return new MediaPacket(kind, timestamp, payload);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Milliseconds on the stream's own clock, unwrapped (may exceed 32 bits on long streams). */
+    public long timestamp() {
+        return timestamp;
+    }
+
+    /** The FLV tag body. Read with absolute getters or a duplicate; do not move its indices. */
+    public ByteBuf payload() {
+        return payload;
+    }
+
+    public int size() {
+        return payload.readableBytes();
+    }
+
+    public boolean isVideo() {
+        return kind == Kind.VIDEO;
+    }
+
+    public boolean isAudio() {
+        return kind == Kind.AUDIO;
+    }
+
+    public boolean isData() {
+        return kind == Kind.DATA;
+    }
+
+    /** Video frame type 1 (keyframe), legacy or enhanced RTMP header. */
+    public boolean isKeyframe() {
+        if (kind != Kind.VIDEO || payload.readableBytes() < 1) {
+            return false;
+        }
+        int b = payload.getUnsignedByte(payload.readerIndex());
+        int frameType = (b & 0x80) != 0 ? (b >> 4) & 0x07 : (b >> 4) & 0x0f;
+        return frameType == 1;
+    }
+
+    /** A codec configuration record (AVC/HEVC decoder configuration, AAC AudioSpecificConfig). */
+    public boolean isSequenceHeader() {
+        int ri = payload.readerIndex();
+        if (kind == Kind.VIDEO && payload.readableBytes() >= 2) {
+            int b = payload.getUnsignedByte(ri);
+            if ((b & 0x80) != 0) {
+                return (b & 0x0f) == 0; // Enhanced RTMP: PacketTypeSequenceStart
+            }
+            return (b & 0x0f) == CODEC_AVC && payload.getByte(ri + 1) == 0;
+        }
+        if (kind == Kind.AUDIO && payload.readableBytes() >= 2) {
+            return (payload.getUnsignedByte(ri) >> 4) == SOUND_AAC && payload.getByte(ri + 1) == 0;
+        }
+        return false;
+    }
+
+    /** Video codec id (legacy) or -1 for enhanced RTMP / not video. */
+    public int videoCodecId() {
+        if (kind != Kind.VIDEO || payload.readableBytes() < 1) {
+            return -1;
+        }
+        int b = payload.getUnsignedByte(payload.readerIndex());
+        return (b & 0x80) != 0 ? -1 : b & 0x0f;
+    }
+
+    /** Sound format of an audio packet, or -1. */
+    public int soundFormat() {
+        if (kind != Kind.AUDIO || payload.readableBytes() < 1) {
+            return -1;
+        }
+        return payload.getUnsignedByte(payload.readerIndex()) >> 4;
+    }
+
+    /** A packet sharing this payload (retained) on another clock. */
+    public MediaPacket retainedWithTimestamp(long newTimestamp) {
+        return new MediaPacket(kind, newTimestamp, payload.retainedDuplicate());
+    }
+
+    @Override
+    public MediaPacket retain() {
+        super.retain();
+        return this;
+    }
+
+    @Override
+    public MediaPacket retain(int increment) {
+        super.retain(increment);
+        return this;
+    }
+
+    @Override
+    public MediaPacket touch(Object hint) {
+        payload.touch(hint);
+        return this;
+    }
+
+    @Override
+    public ReferenceCounted touch() {
+        return touch(null);
+    }
+
+    @Override
+    protected void deallocate() {
+        payload.release();
+    }
+
+    @Override
+    public String toString() {
+        return kind + "@" + timestamp + "[" + payload.readableBytes() + (isKeyframe() ? ",key" : "")
+                + (isSequenceHeader() ? ",seqhdr" : "") + "]";
+    }
+}
