@@ -1,0 +1,133 @@
+package dev.castrelay.rtmp.chunk;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.MessageToMessageEncoder;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Splits {@link RawMessage}s into chunks (RTMP spec 5.3), compressing headers against the previous message of the
+ * same chunk stream. Large payloads are not copied: the output is a composite of small header buffers and slices
+ * of the (shared) payload, so many targets sending the same packet cost no memcpy each.
+ *
+ * <p>Stateful per connection (chunk size and previous headers), so not sharable.
+ */
+public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
+
+    /** Payloads up to this size are copied next to their header: one small buffer beats a composite. */
+    private static final int COPY_THRESHOLD = 1024;
+
+    private static final class Previous {
+        long timestamp;
+        long delta;
+        boolean deltaValid;
+        int length;
+        int typeId;
+        long streamId;
+    }
+
+    private final Map<Integer, Previous> previous = new HashMap<>();
+    private int chunkSize = ChunkDecoder.DEFAULT_CHUNK_SIZE;
+
+    /** Applies to every message written after this call; send the Set Chunk Size message first. */
+    public void setChunkSize(int chunkSize) {
+        if (chunkSize < 1) {
+            throw new IllegalArgumentException("chunk size " + chunkSize);
+        }
+        this.chunkSize = chunkSize;
+    }
+
+    public int chunkSize() {
+        return chunkSize;
+    }
+
+    @Override
+    protected void encode(ChannelHandlerContext ctx, RawMessage msg, List<Object> out) {
+        int csid = msg.chunkStreamId();
+        ByteBuf payload = msg.payload();
+        int length = payload.readableBytes();
+        Previous prev = previous.get(csid);
+        int fmt;
+        long field;
+        if (prev == null || prev.streamId != msg.streamId() || msg.timestamp() < prev.timestamp) {
+            fmt = 0;
+            field = msg.timestamp();
+        } else {
+            long delta = msg.timestamp() - prev.timestamp;
+            field = delta;
+            if (prev.typeId != msg.typeId() || prev.length != length) {
+                fmt = 1;
+            } else if (prev.deltaValid && prev.delta == delta) {
+                fmt = 3;
+            } else {
+                fmt = 2;
+            }
+        }
+        if (prev == null) {
+            prev = new Previous();
+            previous.put(csid, prev);
+        }
+        prev.deltaValid = fmt != 0;
+        prev.delta = fmt == 0 ? 0 : field;
+        prev.timestamp = msg.timestamp();
+        prev.length = length;
+        prev.typeId = msg.typeId();
+        prev.streamId = msg.streamId();
+        boolean extended = field >= 0xFFFFFF;
+
+        if (length <= COPY_THRESHOLD) {
+            int chunks = Math.max(1, (length + chunkSize - 1) / chunkSize);
+            ByteBuf buf = ctx.alloc().buffer(length + 18 + (chunks - 1) * 8);
+            int offset = 0;
+            for (int i = 0; i < chunks; i++) {
+                writeHeader(buf, i == 0 ? fmt : 3, csid, field, length, msg, extended);
+                int n = Math.min(chunkSize, length - offset);
+                buf.writeBytes(payload, payload.readerIndex() + offset, n);
+                offset += n;
+            }
+            out.add(buf);
+            return;
+        }
+        CompositeByteBuf composite = ctx.alloc().compositeBuffer(2 * ((length + chunkSize - 1) / chunkSize));
+        int offset = 0;
+        boolean firstChunk = true;
+        while (offset < length) {
+            ByteBuf header = ctx.alloc().buffer(18);
+            writeHeader(header, firstChunk ? fmt : 3, csid, field, length, msg, extended);
+            int n = Math.min(chunkSize, length - offset);
+            composite.addComponent(true, header);
+            composite.addComponent(true, payload.retainedSlice(payload.readerIndex() + offset, n));
+            offset += n;
+            firstChunk = false;
+        }
+        out.add(composite);
+    }
+
+    private static void writeHeader(ByteBuf buf, int fmt, int csid, long field, int length, RawMessage msg,
+                                    boolean extended) {
+        if (csid < 64) {
+            buf.writeByte(fmt << 6 | csid);
+        } else if (csid < 320) {
+            buf.writeByte(fmt << 6).writeByte(csid - 64);
+        } else {
+            buf.writeByte(fmt << 6 | 1).writeByte((csid - 64) & 0xFF).writeByte((csid - 64) >> 8);
+        }
+        if (fmt <= 2) {
+            buf.writeMedium(extended ? 0xFFFFFF : (int) field);
+            if (fmt <= 1) {
+                buf.writeMedium(length);
+                buf.writeByte(msg.typeId());
+                if (fmt == 0) {
+                    buf.writeIntLE((int) msg.streamId());
+                }
+            }
+        }
+        if (extended) {
+            buf.writeInt((int) field);
+        }
+    }
+}
