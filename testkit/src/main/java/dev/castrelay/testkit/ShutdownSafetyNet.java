@@ -1,7 +1,6 @@
 package dev.castrelay.testkit;
 
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,10 +35,5 @@ final class ShutdownSafetyNet {
                 // The JVM is going down; keep closing the others.
             }
         }
-    }
-
-    /** For tests of the net itself: what is still open. */
-    static List<AutoCloseable> open() {
-        return List.copyOf(OPEN);
     }
 }
