@@ -8,4 +8,11 @@ package dev.castrelay.config;
  * @param publicMetrics when true, {@code /metrics} needs no token
  */
 public record ControlConfig(String listen, String token, boolean publicMetrics) {
+
+    /** The token never printed: it reads {@code ****}. */
+    @Override
+    public String toString() {
+        return "ControlConfig[listen=" + listen + ", token=" + Secrets.mask(token)
+                + ", publicMetrics=" + publicMetrics + "]";
+    }
 }

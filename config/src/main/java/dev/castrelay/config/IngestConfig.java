@@ -9,4 +9,11 @@ package dev.castrelay.config;
  * @param limits    protocol limits for every ingest connection
  */
 public record IngestConfig(String listen, String app, String streamKey, RtmpLimitsConfig limits) {
+
+    /** The stream key never printed: it reads {@code ****}. */
+    @Override
+    public String toString() {
+        return "IngestConfig[listen=" + listen + ", app=" + app + ", streamKey=" + Secrets.mask(streamKey)
+                + ", limits=" + limits + "]";
+    }
 }

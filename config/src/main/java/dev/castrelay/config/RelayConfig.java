@@ -1,11 +1,17 @@
 package dev.castrelay.config;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The whole of {@code relay.yaml} after substitution and defaults: what the relay runs with.
+ * The whole of {@code relay.yaml} after substitution and defaults: what the relay runs with. Immutable: the
+ * collections are unmodifiable copies; runtime changes make a new config ({@link #withTargets}).
  *
+ * @param tls        global extra trust for {@code rtmps://}, used by targets that have none of their own
  * @param renditions in file order (a {@link java.util.LinkedHashMap})
  */
 public record RelayConfig(
@@ -16,4 +22,26 @@ public record RelayConfig(
         TlsConfig tls,
         Map<String, RenditionConfig> renditions,
         List<TargetConfig> targets) {
+
+    public RelayConfig {
+        renditions = renditions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(renditions));
+        targets = targets == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(targets));
+    }
+
+    public Optional<TargetConfig> target(String id) {
+        return targets.stream().filter(t -> t.id() != null && t.id().equals(id)).findFirst();
+    }
+
+    public Optional<RenditionConfig> rendition(String id) {
+        return Optional.ofNullable(id == null ? null : renditions.get(id));
+    }
+
+    /** The trust a target's TLS connection adds: its own {@code tls}, else the global one (may be null). */
+    public TlsConfig tlsFor(TargetConfig target) {
+        return target.tls() != null ? target.tls() : tls;
+    }
+
+    public RelayConfig withTargets(List<TargetConfig> newTargets) {
+        return new RelayConfig(ingest, control, stateFile, slate, tls, renditions, newTargets);
+    }
 }

@@ -14,4 +14,56 @@ package dev.castrelay.config;
  */
 public record TargetConfig(String id, Platform platform, String url, String key, String rendition,
                            boolean enabled, TlsConfig tls, QueueConfig queue) {
+
+    /** The URL to use: {@code url}, or the platform's default when none is given (null if neither). */
+    public String effectiveUrl() {
+        if (url != null) {
+            return url;
+        }
+        return platform == null ? null : platform.defaultUrl();
+    }
+
+    /**
+     * The URL a pusher connects and publishes to: the key appended after the URL's last slash exactly as given.
+     * A key may hold a query string ({@code abcd?bandwidthtest=true}), so it is never split or re-encoded; a '/'
+     * is inserted when the URL does not end with one. Without a key, the URL alone.
+     *
+     * <p>This string holds the key: give it to the RTMP client and nothing else; show {@link #maskedUrl()}.
+     */
+    public String publishUrl() {
+        String base = effectiveUrl();
+        if (base == null || key == null || key.isEmpty()) {
+            return base;
+        }
+        return (base.endsWith("/") ? base : base + "/") + key;
+    }
+
+    /** The publish URL as it may be shown: {@code rtmps://a.rtmps.youtube.com:443/live2/****}. */
+    public String maskedUrl() {
+        String base = effectiveUrl();
+        if (base == null) {
+            return null;
+        }
+        if (key == null || key.isEmpty()) {
+            // A custom URL may carry its key in the path.
+            return Secrets.maskUrl(base);
+        }
+        return (base.endsWith("/") ? base : base + "/") + Secrets.MASK;
+    }
+
+    public boolean hasKey() {
+        return key != null && !key.isEmpty();
+    }
+
+    public TargetConfig withEnabled(boolean enabled) {
+        return new TargetConfig(id, platform, url, key, rendition, enabled, tls, queue);
+    }
+
+    /** Keys never printed: the key reads {@code ****}, the URL is masked. */
+    @Override
+    public String toString() {
+        return "TargetConfig[id=" + id + ", platform=" + (platform == null ? null : platform.id())
+                + ", url=" + (url == null ? null : Secrets.maskUrl(url)) + ", key=" + Secrets.mask(key)
+                + ", rendition=" + rendition + ", enabled=" + enabled + ", tls=" + tls + ", queue=" + queue + "]";
+    }
 }

@@ -1,0 +1,137 @@
+package dev.castrelay.config;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * Loads {@code relay.yaml} (or JSON) into a {@link RelayConfig}: parse into a tree, substitute
+ * {@code ${env:NAME}} and {@code ${file:PATH}}, map onto the records with the {@link Defaults}, then run
+ * {@link ConfigValidator}. Every problem is collected, each with its path; nothing is thrown for a bad file.
+ *
+ * <pre>{@code
+ * RelayConfig config = new ConfigLoader().load(Path.of("relay.yaml")).orThrow();
+ * }</pre>
+ */
+public final class ConfigLoader {
+
+    /** How the text is written. YAML also reads most JSON, but JSON's own parser gives better errors. */
+    public enum Format { YAML, JSON }
+
+    private static final ObjectMapper YAML = YAMLMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+
+    private final Function<String, String> env;
+
+    /** A loader that substitutes {@code ${env:NAME}} from the process environment. */
+    public ConfigLoader() {
+        this(System::getenv);
+    }
+
+    /** @param env the environment for {@code ${env:NAME}}: null for a variable that is not set */
+    public ConfigLoader(Function<String, String> env) {
+        this.env = Objects.requireNonNull(env);
+    }
+
+    /** Loads a file: JSON when its name ends in {@code .json}, YAML otherwise. */
+    public LoadResult load(Path file) {
+        Format format = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")
+                ? Format.JSON : Format.YAML;
+        try {
+            long size = Files.size(file);
+            if (size > Defaults.MAX_CONFIG_BYTES) {
+                return refused(file + " has " + size + " bytes, more than the " + Defaults.MAX_CONFIG_BYTES
+                        + " a config file may have");
+            }
+            return parse(Files.readString(file, StandardCharsets.UTF_8), format);
+        } catch (IOException e) {
+            return refused("cannot read " + file + ": " + e.getClass().getSimpleName());
+        }
+    }
+
+    /** Loads from text, as {@link #load(Path)} does from a file. */
+    public LoadResult parse(String text, Format format) {
+        JsonNode root;
+        try {
+            root = (format == Format.JSON ? JSON : YAML).readTree(text);
+        } catch (JsonProcessingException e) {
+            return refused(syntaxError(e, format));
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            return refused("the configuration is empty: at least ingest, control and renditions are needed");
+        }
+        Problems problems = new Problems();
+        if (!root.isObject()) {
+            problems.error("", "expected a mapping of ingest, control, renditions, targets...; got "
+                    + Fields.kind(root));
+            return new LoadResult(null, problems.toList());
+        }
+        new Substitution(env, problems).apply(root, "");
+        RelayConfig config = new ConfigReader(problems).read(root);
+        problems.addUnlessReported(ConfigValidator.validate(config));
+        return new LoadResult(problems.hasErrors() ? null : config, problems.toList());
+    }
+
+    /** Loads YAML text (JSON text too, mostly: prefer {@link #parse(String, Format)} with JSON for it). */
+    public LoadResult parse(String yaml) {
+        return parse(yaml, Format.YAML);
+    }
+
+    /**
+     * Reads a target added at runtime (the control API's request body, or an entry of the state file) and checks
+     * it against the running {@code config}: the same keys and rules as a target in the file, paths like
+     * {@code targets[id=foo].url}. A target naming no rendition gets the config's first one.
+     *
+     * <p>No {@code ${env:}} or {@code ${file:}} substitution here, on purpose: an API caller must not be able to
+     * read the relay host's environment or files into a URL it controls.
+     */
+    public static TargetResult readTarget(JsonNode body, RelayConfig config) {
+        Problems problems = new Problems();
+        String id = body != null && body.path("id").isTextual() ? body.path("id").asText() : null;
+        String first = config.renditions().isEmpty() ? null : config.renditions().keySet().iterator().next();
+        TargetConfig target = new TargetReader(problems).read(body, ConfigValidator.runtimePath(id), first);
+        problems.addUnlessReported(ConfigValidator.validateNewTarget(config, target));
+        return new TargetResult(problems.hasErrors() ? null : target, problems.toList());
+    }
+
+    /** {@link #readTarget(JsonNode, RelayConfig)} from JSON text. */
+    public static TargetResult readTarget(String json, RelayConfig config) {
+        try {
+            return readTarget(JSON.readTree(json), config);
+        } catch (JsonProcessingException e) {
+            return new TargetResult(null, List.of(Problem.error("", syntaxError(e, Format.JSON))));
+        }
+    }
+
+    private static LoadResult refused(String message) {
+        return new LoadResult(null, List.of(Problem.error("", message)));
+    }
+
+    /**
+     * Where the text stops parsing and why. Parser messages quote the text around the error, which could be a
+     * key written into the file, so long quoted runs are masked.
+     */
+    private static String syntaxError(JsonProcessingException e, Format format) {
+        String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+        reason = reason.replaceAll("'[^']{4,}'", "'" + Secrets.MASK + "'")
+                .replaceAll("\"[^\"]{4,}\"", "\"" + Secrets.MASK + "\"");
+        JsonLocation at = e.getLocation();
+        String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        return "not valid " + format + where + ": " + reason;
+    }
+}

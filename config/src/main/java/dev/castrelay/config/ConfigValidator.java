@@ -1,0 +1,156 @@
+package dev.castrelay.config;
+
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The one validation pass over a {@link RelayConfig}: every value range, cross reference and platform rule,
+ * collecting every problem rather than stopping at the first. {@link ConfigLoader} runs it after reading a file;
+ * code that builds a config itself can run it directly, and the control API runs {@link #validateNewTarget} on
+ * a target added at runtime.
+ */
+public final class ConfigValidator {
+
+    /** Ids appear in API paths, metrics labels and logs: keep them to plain characters. */
+    static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+
+    private ConfigValidator() {
+    }
+
+    /** Every problem of {@code config}; paths as the file spells them ({@code targets[2].url}). */
+    public static List<Problem> validate(RelayConfig config) {
+        List<Problem> out = new ArrayList<>();
+        ingest(config.ingest(), out);
+        control(config.control(), out);
+        stateFile(config.stateFile(), out);
+        slate(config.slate(), out);
+        if (config.tls() != null) {
+            existingFile(config.tls().caFile(), "tls.caFile", "CA file", out);
+        }
+        if (config.renditions().isEmpty()) {
+            out.add(Problem.error("renditions", "at least one rendition is required, e.g. "
+                    + "renditions: { source: { passthrough: true } }"));
+        }
+        config.renditions().forEach((id, r) -> RenditionChecks.check(Problems.child("renditions", id), id, r, out));
+        TargetChecks targets = new TargetChecks(config.renditions(), out);
+        for (int i = 0; i < config.targets().size(); i++) {
+            targets.check(Problems.index("targets", i), config.targets().get(i), config.targets().subList(0, i));
+        }
+        return out;
+    }
+
+    /**
+     * The problems of a target added at runtime to a running {@code config}: the same rules as in the file, plus
+     * a unique id. Paths look like {@code targets[id=foo].url}.
+     */
+    public static List<Problem> validateNewTarget(RelayConfig config, TargetConfig target) {
+        List<Problem> out = new ArrayList<>();
+        new TargetChecks(config.renditions(), out).check(runtimePath(target.id()), target, config.targets());
+        return out;
+    }
+
+    static String runtimePath(String id) {
+        return "targets[id=" + (id == null ? "" : id) + "]";
+    }
+
+    private static void ingest(IngestConfig ingest, List<Problem> out) {
+        if (ingest == null) {
+            out.add(Problem.error("ingest", "required: at least ingest.streamKey"));
+            return;
+        }
+        listen(ingest.listen(), "ingest.listen", out);
+        if (ingest.app() == null || ingest.app().isBlank() || ingest.app().contains("/")) {
+            out.add(Problem.error("ingest.app", "expected an RTMP application name without '/', e.g. live"));
+        }
+        if (ingest.streamKey() == null || ingest.streamKey().isEmpty()) {
+            out.add(Problem.error("ingest.streamKey", "required and not empty: encoders must present a key"));
+        }
+        RtmpLimitsConfig l = ingest.limits();
+        if (l == null) {
+            out.add(Problem.error("ingest.limits", "required (Defaults.rtmpLimits() when building in code)"));
+            return;
+        }
+        // RTMP's message length is 24 bits: nothing larger can even be announced.
+        range(l.maxChunkSize(), 128, 0xFF_FFFF, "ingest.limits.maxChunkSize", out);
+        range(l.maxMessageSize(), 1, 0xFF_FFFF, "ingest.limits.maxMessageSize", out);
+        // Chunk stream ids go up to 65599 (RTMP spec 5.3.1.1).
+        range(l.maxChunkStreams(), 1, 65_599, "ingest.limits.maxChunkStreams", out);
+        range(l.handshakeTimeoutMs(), 1, Long.MAX_VALUE, "ingest.limits.handshakeTimeoutMs", out);
+        range(l.idleTimeoutMs(), 1, Long.MAX_VALUE, "ingest.limits.idleTimeoutMs", out);
+    }
+
+    private static void control(ControlConfig control, List<Problem> out) {
+        if (control == null) {
+            out.add(Problem.error("control", "required: at least control.token"));
+            return;
+        }
+        listen(control.listen(), "control.listen", out);
+        if (control.token() == null || control.token().isEmpty()) {
+            out.add(Problem.error("control.token", "required and not empty: the API's bearer token"));
+        }
+    }
+
+    private static void stateFile(String stateFile, List<Problem> out) {
+        if (stateFile == null || stateFile.isBlank()) {
+            out.add(Problem.error("stateFile", "required: where runtime changes to targets are saved"));
+            return;
+        }
+        try {
+            Path parent = Path.of(stateFile).toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) {
+                out.add(Problem.warning("stateFile", "directory " + parent + " does not exist: runtime changes "
+                        + "to targets cannot be saved until it does"));
+            }
+        } catch (InvalidPathException e) {
+            out.add(Problem.error("stateFile", "\"" + stateFile + "\" is not a valid file path"));
+        }
+    }
+
+    private static void slate(SlateConfig slate, List<Problem> out) {
+        if (slate == null) {
+            out.add(Problem.error("slate", "required (Defaults.slate() when building in code)"));
+            return;
+        }
+        existingFile(slate.image(), "slate.image", "slate image", out);
+        if (slate.maxSeconds() < 0) {
+            out.add(Problem.error("slate.maxSeconds", "expected 0 or more seconds; got " + slate.maxSeconds()));
+        }
+    }
+
+    static void listen(String listen, String path, List<Problem> out) {
+        try {
+            ListenAddress.parse(listen);
+        } catch (IllegalArgumentException e) {
+            out.add(Problem.error(path, e.getMessage()));
+        }
+    }
+
+    /** Reports a file that is given but cannot be read. Relative paths are relative to the working directory. */
+    static void existingFile(String file, String path, String what, List<Problem> out) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Path p = Path.of(file);
+            if (!Files.isRegularFile(p)) {
+                out.add(Problem.error(path, what + " " + file + " does not exist or is not a regular file"));
+            } else if (!Files.isReadable(p)) {
+                out.add(Problem.error(path, what + " " + file + " is not readable"));
+            }
+        } catch (InvalidPathException e) {
+            out.add(Problem.error(path, "\"" + file + "\" is not a valid file path"));
+        }
+    }
+
+    static void range(long value, long min, long max, String path, List<Problem> out) {
+        if (value < min || value > max) {
+            out.add(Problem.error(path, max == Long.MAX_VALUE
+                    ? "expected at least " + min + "; got " + value
+                    : "expected " + min + ".." + max + "; got " + value));
+        }
+    }
+}

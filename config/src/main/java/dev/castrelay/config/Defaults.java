@@ -1,0 +1,84 @@
+package dev.castrelay.config;
+
+/**
+ * Every default of {@code relay.yaml}, in one place. The loader fills absent keys from here; code that builds a
+ * config by hand (tests, {@code relay demo}) should use the same values.
+ */
+public final class Defaults {
+
+    public static final String INGEST_LISTEN = "0.0.0.0:1935";
+    public static final String INGEST_APP = "live";
+
+    /** Loopback: the API is reachable from other machines only when configured so. */
+    public static final String CONTROL_LISTEN = "127.0.0.1:8686";
+    public static final boolean CONTROL_PUBLIC_METRICS = false;
+
+    public static final String STATE_FILE = "relay-state.json";
+
+    public static final String SLATE_TEXT = "We'll be right back";
+    public static final int SLATE_MAX_SECONDS = 600;
+
+    /** Far above what encoders announce (4096 is typical), small enough that one chunk cannot hog memory. */
+    public static final int RTMP_MAX_CHUNK_SIZE = 65_536;
+    /**
+     * 10 MiB holds a keyframe of any sane live bitrate. 16 MiB would be no limit at all: RTMP's message length is a
+     * 24-bit field, so nothing larger than 16 MiB - 1 can be announced.
+     */
+    public static final int RTMP_MAX_MESSAGE_SIZE = 10 * 1024 * 1024;
+    /** Encoders use 3 to 8 chunk streams; 64 leaves room and bounds the per-connection state. */
+    public static final int RTMP_MAX_CHUNK_STREAMS = 64;
+    public static final long RTMP_HANDSHAKE_TIMEOUT_MS = 10_000;
+    public static final long RTMP_IDLE_TIMEOUT_MS = 30_000;
+
+    public static final String VIDEO_CODEC = "h264";
+    public static final Fit VIDEO_FIT = Fit.CROP;
+    public static final double VIDEO_FPS = 30;
+    /** Two seconds is what YouTube, Facebook, Instagram, Twitch and LinkedIn all recommend. */
+    public static final double VIDEO_KEYFRAME_SECONDS = 2;
+    public static final String VIDEO_PRESET = "veryfast";
+    public static final String VIDEO_PROFILE = "high";
+
+    public static final String AUDIO_CODEC = "aac";
+    /** 128k is the most Facebook, X and LinkedIn accept. */
+    public static final long AUDIO_BITRATE = 128_000;
+    public static final int AUDIO_SAMPLE_RATE = 48_000;
+    public static final int AUDIO_CHANNELS = 2;
+
+    /** Media time a pusher may hold before it drops whole GOPs: a few GOPs of slack for network hiccups. */
+    public static final long QUEUE_MAX_MILLIS = 8_000;
+    public static final long QUEUE_MAX_BYTES = 64L * 1024 * 1024;
+    public static final int QUEUE_STALL_SECONDS = 10;
+
+    public static final boolean TARGET_ENABLED = true;
+
+    /** A config file larger than this is refused before parsing. */
+    public static final int MAX_CONFIG_BYTES = 1024 * 1024;
+    /** A {@code ${file:PATH}} larger than this is refused: it holds a key or a token, not a document. */
+    public static final int MAX_SUBSTITUTED_FILE_BYTES = 64 * 1024;
+
+    private Defaults() {
+    }
+
+    public static RtmpLimitsConfig rtmpLimits() {
+        return new RtmpLimitsConfig(RTMP_MAX_CHUNK_SIZE, RTMP_MAX_MESSAGE_SIZE, RTMP_MAX_CHUNK_STREAMS,
+                RTMP_HANDSHAKE_TIMEOUT_MS, RTMP_IDLE_TIMEOUT_MS);
+    }
+
+    public static QueueConfig queue() {
+        return new QueueConfig(QUEUE_MAX_MILLIS, QUEUE_MAX_BYTES, QUEUE_STALL_SECONDS);
+    }
+
+    public static AudioConfig audio() {
+        return new AudioConfig(AUDIO_CODEC, AUDIO_BITRATE, AUDIO_SAMPLE_RATE, AUDIO_CHANNELS);
+    }
+
+    public static SlateConfig slate() {
+        return new SlateConfig(null, SLATE_TEXT, SLATE_MAX_SECONDS);
+    }
+
+    /** The video defaults around the three settings that have none. */
+    public static VideoConfig video(int width, int height, long bitrate) {
+        return new VideoConfig(VIDEO_CODEC, width, height, VIDEO_FIT, VIDEO_FPS, bitrate,
+                VIDEO_KEYFRAME_SECONDS, VIDEO_PRESET, VIDEO_PROFILE);
+    }
+}

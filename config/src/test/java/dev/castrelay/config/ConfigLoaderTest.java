@@ -1,0 +1,231 @@
+package dev.castrelay.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+    @TempDir
+    Path dir;
+
+    private static final Map<String, String> ENV = Map.of(
+            "RELAY_INGEST_KEY", "ingest-key", "RELAY_TOKEN", "api-token",
+            "YT_KEY", "yt-key", "IG_KEY", "ig-key?sig=abc", "X_KEY", "x-key");
+
+    private LoadResult loadExample(Map<String, String> env) throws IOException {
+        Path fbKey = Files.writeString(dir.resolve("fb_key"), "fb-key\n");
+        String yaml;
+        try (InputStream in = getClass().getResourceAsStream("/relay-example.yaml")) {
+            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        Path file = Files.writeString(dir.resolve("relay.yaml"), yaml.replace("/run/secrets/fb_key", fbKey.toString()));
+        return new ConfigLoader(env::get).load(file);
+    }
+
+    @Test
+    void productExampleLoadsWithoutProblems() throws IOException {
+        LoadResult result = loadExample(ENV);
+
+        assertThat(result.problems()).isEmpty();
+        RelayConfig config = result.orThrow();
+        assertThat(config.targets()).extracting(TargetConfig::id).containsExactly("youtube", "facebook", "instagram", "x");
+        assertThat(config.targets()).extracting(TargetConfig::platform)
+                .containsExactly(Platform.YOUTUBE, Platform.FACEBOOK, Platform.INSTAGRAM, Platform.TWITTER);
+    }
+
+    @Test
+    void envAndFileReferencesAreSubstituted() throws IOException {
+        RelayConfig config = loadExample(ENV).orThrow();
+
+        assertThat(config.ingest().streamKey()).isEqualTo("ingest-key");
+        assertThat(config.control().token()).isEqualTo("api-token");
+        assertThat(config.target("youtube").orElseThrow().key()).isEqualTo("yt-key");
+        assertThat(config.target("instagram").orElseThrow().key()).isEqualTo("ig-key?sig=abc");
+    }
+
+    @Test
+    void fileSubstitutionDropsTheTrailingNewline() throws IOException {
+        assertThat(loadExample(ENV).orThrow().target("facebook").orElseThrow().key()).isEqualTo("fb-key");
+    }
+
+    @Test
+    void renditionsKeepFileOrderAndTheirIdIsTheMapKey() throws IOException {
+        RelayConfig config = loadExample(ENV).orThrow();
+
+        assertThat(config.renditions().keySet()).containsExactly("main", "vertical", "source");
+        assertThat(config.renditions().get("vertical").id()).isEqualTo("vertical");
+        assertThat(config.renditions().get("source").passthrough()).isTrue();
+        assertThat(config.renditions().get("source").video()).isNull();
+    }
+
+    @Test
+    void sizesAreReadAsBitsPerSecond() throws IOException {
+        RelayConfig config = loadExample(ENV).orThrow();
+
+        assertThat(config.renditions().get("main").video().bitrate()).isEqualTo(6_000_000);
+        assertThat(config.renditions().get("vertical").video().bitrate()).isEqualTo(3_500_000);
+        assertThat(config.renditions().get("main").audio().bitrate()).isEqualTo(128_000);
+    }
+
+    @Test
+    void absentKeysTakeTheDefaults() {
+        RelayConfig config = Yaml.valid();
+
+        assertThat(config.ingest().listen()).isEqualTo("0.0.0.0:1935");
+        assertThat(config.ingest().app()).isEqualTo("live");
+        assertThat(config.ingest().limits()).isEqualTo(Defaults.rtmpLimits());
+        assertThat(config.control().listen()).isEqualTo("127.0.0.1:8686");
+        assertThat(config.stateFile()).isEqualTo("relay-state.json");
+        assertThat(config.slate()).isEqualTo(new SlateConfig(null, "We'll be right back", 600));
+        VideoConfig video = config.renditions().get("main").video();
+        assertThat(video).isEqualTo(new VideoConfig("h264", 1280, 720, Fit.CROP, 30, 3_000_000, 2, "veryfast", "high"));
+        assertThat(config.renditions().get("main").audio()).isEqualTo(new AudioConfig("aac", 128_000, 48_000, 2));
+        TargetConfig yt = config.targets().get(0);
+        assertThat(yt.enabled()).isTrue();
+        assertThat(yt.queue()).isEqualTo(new QueueConfig(8_000, 64L * 1024 * 1024, 10));
+    }
+
+    @Test
+    void targetWithoutUrlGetsThePlatformDefault() {
+        assertThat(Yaml.valid().targets().get(0).url()).isEqualTo("rtmps://a.rtmps.youtube.com:443/live2");
+    }
+
+    @Test
+    void targetWithOnlyAUrlIsCustom() {
+        RelayConfig config = Yaml.load(Yaml.minimalWith("platform: youtube", "url: rtmp://127.0.0.1:1936/live/"))
+                .orThrow();
+
+        assertThat(config.targets().get(0).platform()).isEqualTo(Platform.CUSTOM);
+    }
+
+    @Test
+    void xIsAnAliasOfTwitter() {
+        RelayConfig config = Yaml.load(Yaml.minimalWith("platform: youtube", "platform: x")).orThrow();
+
+        assertThat(config.targets().get(0).platform()).isEqualTo(Platform.TWITTER);
+        assertThat(config.targets().get(0).url()).isEqualTo("rtmp://va.pscp.tv:80/x/");
+    }
+
+    @Test
+    void targetWithoutRenditionCarriesTheFirstOne() {
+        assertThat(Yaml.valid().targets().get(0).rendition()).isEqualTo("main");
+    }
+
+    @Test
+    void jsonIsAccepted() throws IOException {
+        String json = """
+                { "ingest": { "streamKey": "k1" }, "control": { "token": "t1" },
+                  "renditions": { "source": { "passthrough": true } },
+                  "targets": [ { "id": "archive", "url": "rtmp://127.0.0.1/live/", "key": "a",
+                                 "rendition": "source" } ] }
+                """;
+        Path file = Files.writeString(dir.resolve("relay.json"), json);
+
+        LoadResult result = new ConfigLoader(name -> null).load(file);
+
+        assertThat(result.problems()).isEmpty();
+        assertThat(result.orThrow().targets().get(0).platform()).isEqualTo(Platform.CUSTOM);
+    }
+
+    @Test
+    void missingEnvVariableIsAnErrorNamingIt() throws IOException {
+        Map<String, String> env = new java.util.HashMap<>(ENV);
+        env.remove("YT_KEY");
+
+        LoadResult result = loadExample(env);
+
+        assertThat(result.usable()).isFalse();
+        assertThat(result.errors()).extracting(Problem::toString)
+                .containsExactly("targets[0].key: environment variable YT_KEY is not set");
+    }
+
+    @Test
+    void problemsNeverShowSubstitutedValues() throws IOException {
+        Map<String, String> env = new java.util.HashMap<>(ENV);
+        env.remove("YT_KEY");
+        env.put("RELAY_TOKEN", "api-token");
+
+        LoadResult result = new ConfigLoader(env::get).parse(Yaml.MINIMAL
+                .replace("token-secret-2", "${env:RELAY_TOKEN}")
+                .replace("bitrate: 3000k", "bitrate: \"${env:RELAY_TOKEN}\"")
+                .replace("yt-secret-3", "${env:YT_KEY}"));
+
+        assertThat(result.problems()).hasSize(2);
+        assertThat(result.problems().toString()).doesNotContain("api-token").contains("YT_KEY");
+    }
+
+    @Test
+    void unreadableFileIsAnErrorNamingIt() {
+        String missing = dir.resolve("no-such-key").toString();
+
+        LoadResult result = Yaml.load(Yaml.minimalWith("yt-secret-3", "${file:" + missing + "}"));
+
+        assertThat(result.errors()).extracting(Problem::toString)
+                .containsExactly("targets[0].key: file " + missing + " does not exist or is not a regular file");
+    }
+
+    @Test
+    void doubledDollarIsALiteral() {
+        RelayConfig config = Yaml.load(Yaml.minimalWith("yt-secret-3", "a$${b}")).orThrow();
+
+        assertThat(config.targets().get(0).key()).isEqualTo("a${b}");
+    }
+
+    @Test
+    void unknownKeyIsAnErrorWithItsPathAndAHint() {
+        LoadResult result = Yaml.load(Yaml.minimalWith("bitrate: 3000k", "bitrate: 3000k, bitrat: 1"));
+
+        assertThat(result.errors()).extracting(Problem::toString)
+                .containsExactly("renditions.main.video.bitrat: unknown key (did you mean 'bitrate'?)");
+    }
+
+    @Test
+    void wrongTypeIsAnErrorWithItsPath() {
+        LoadResult result = Yaml.load(Yaml.minimalWith("width: 1280", "width: wide"));
+
+        assertThat(result.errors()).extracting(Problem::toString)
+                .containsExactly("renditions.main.video.width: expected a whole number; got \"wide\"");
+    }
+
+    @Test
+    void everyProblemIsListedNotOnlyTheFirst() {
+        LoadResult result = Yaml.load(Yaml.MINIMAL
+                .replace("width: 1280", "width: 1281")
+                .replace("bitrate: 3000k", "bitrate: 3000k, fps: 0")
+                .replace("platform: youtube", "platform: facebook\n    url: rtmp://live-api-s.facebook.com/rtmp/"));
+
+        assertThat(result.errors()).extracting(Problem::path).containsExactlyInAnyOrder(
+                "renditions.main.video.width", "renditions.main.video.fps", "targets[0].url");
+    }
+
+    @Test
+    void syntaxErrorGivesTheLine() {
+        LoadResult result = Yaml.load("ingest:\n  streamKey: [unclosed\n");
+
+        assertThat(result.errors()).singleElement().asString().startsWith("not valid YAML at line");
+    }
+
+    @Test
+    void emptyFileIsRefused() {
+        assertThat(Yaml.load("").errors()).singleElement().asString().contains("empty");
+    }
+
+    @Test
+    void orThrowThrowsAConfigExceptionListingTheProblems() {
+        LoadResult result = Yaml.load(Yaml.minimalWith("width: 1280", "width: 1281"));
+
+        assertThatThrownBy(result::orThrow).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("renditions.main.video.width: expected an even number")
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(1));
+    }
+}
