@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * A throwaway test CA and a server certificate for {@code localhost} (SAN {@code DNS:localhost},
@@ -66,7 +67,7 @@ public record TestCertificates(Path caFile, Path certificateFile, Path keyFile, 
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
-        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+        return Stream.concat(a.stream(), b.stream()).toList();
     }
 
     private static List<String> concat(List<String> a, List<String> b, List<String> c) {
