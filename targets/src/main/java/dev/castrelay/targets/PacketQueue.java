@@ -1,0 +1,186 @@
+package dev.castrelay.targets;
+
+import dev.castrelay.rtmp.media.MediaPacket;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A pusher's bounded queue, by media duration and bytes. When either limit is passed it drops whole GOPs from the
+ * oldest end, so what the platform receives always resumes at a keyframe with audio and video together; it never
+ * blocks the producer. It also keeps the stream's latest metadata and sequence headers, sent first on every new
+ * connection.
+ *
+ * <p>Not thread-safe: owned by the pusher's event loop.
+ */
+final class PacketQueue {
+
+    private final ArrayDeque<MediaPacket> packets = new ArrayDeque<>();
+    private final long maxMillis;
+    private final long maxBytes;
+    private MediaPacket metadata;
+    private MediaPacket videoHeader;
+    private MediaPacket audioHeader;
+    private boolean sawVideo;
+    private boolean waitingForKeyframe = true;
+    private long bytes;
+    private long droppedFrames;
+
+    PacketQueue(long maxMillis, long maxBytes) {
+        this.maxMillis = maxMillis;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Queues a packet (retaining it), then enforces the limits. */
+    void offer(MediaPacket p) {
+        if (p.isData()) {
+            metadata = replace(metadata, p);
+        } else if (p.isSequenceHeader()) {
+            if (p.isVideo()) {
+                videoHeader = replace(videoHeader, p);
+                sawVideo = true;
+            } else {
+                audioHeader = replace(audioHeader, p);
+            }
+        } else if (waitingForKeyframe) {
+            if (p.isVideo() && p.isKeyframe()) {
+                waitingForKeyframe = false;
+            } else if (p.isVideo() || sawVideo) {
+                return; // the platform must start at a keyframe, and audio waits for the picture
+            }
+        }
+        packets.addLast(p.retain());
+        bytes += p.size();
+        while (!packets.isEmpty() && (durationMillis() > maxMillis || bytes > maxBytes)) {
+            dropOldestGop();
+        }
+    }
+
+    private static MediaPacket replace(MediaPacket old, MediaPacket p) {
+        if (old != null) {
+            old.release();
+        }
+        return p.retain();
+    }
+
+    /** Drops from the head up to the next keyframe (never half a GOP); with no later keyframe, everything. */
+    private void dropOldestGop() {
+        Iterator<MediaPacket> it = packets.iterator();
+        boolean first = true;
+        int cut = -1;
+        int i = 0;
+        while (it.hasNext()) {
+            MediaPacket p = it.next();
+            if (!first && p.isVideo() && p.isKeyframe()) {
+                cut = i;
+                break;
+            }
+            first = false;
+            i++;
+        }
+        int toDrop = cut < 0 ? packets.size() : cut;
+        for (int n = 0; n < toDrop; n++) {
+            MediaPacket p = packets.pollFirst();
+            bytes -= p.size();
+            if (p.isVideo() && !p.isSequenceHeader()) {
+                droppedFrames++;
+            }
+            p.release();
+        }
+        if (cut < 0) {
+            waitingForKeyframe = true;
+        }
+    }
+
+    /** Called before sending on a new connection: start from the newest keyframe, the freshest clean start. */
+    void startFromLatestKeyframe() {
+        MediaPacket lastKey = null;
+        for (MediaPacket p : packets) {
+            if (p.isVideo() && p.isKeyframe()) {
+                lastKey = p;
+            }
+        }
+        if (lastKey == null) {
+            if (sawVideo) {
+                clearMedia();
+                waitingForKeyframe = true;
+            }
+            return;
+        }
+        while (packets.peekFirst() != lastKey) {
+            MediaPacket p = packets.pollFirst();
+            bytes -= p.size();
+            p.release();
+        }
+    }
+
+    /** Metadata and sequence headers, retained for the caller, in the order a player wants them. */
+    List<MediaPacket> headers() {
+        List<MediaPacket> list = new ArrayList<>(3);
+        for (MediaPacket p : new MediaPacket[] {metadata, videoHeader, audioHeader}) {
+            if (p != null) {
+                list.add(p.retain());
+            }
+        }
+        return list;
+    }
+
+    boolean hasHeaders() {
+        return videoHeader != null || audioHeader != null;
+    }
+
+    /** The next packet to send (the caller takes the reference), or null. */
+    MediaPacket poll() {
+        MediaPacket p = packets.pollFirst();
+        if (p != null) {
+            bytes -= p.size();
+        }
+        return p;
+    }
+
+    boolean isEmpty() {
+        return packets.isEmpty();
+    }
+
+    long durationMillis() {
+        if (packets.size() < 2) {
+            return 0;
+        }
+        return Math.max(0, packets.peekLast().timestamp() - packets.peekFirst().timestamp());
+    }
+
+    long bytes() {
+        return bytes;
+    }
+
+    long droppedFrames() {
+        return droppedFrames;
+    }
+
+    /** The stream ended (publisher gone): media and headers go, a new stream brings its own. */
+    void clear() {
+        clearMedia();
+        metadata = release(metadata);
+        videoHeader = release(videoHeader);
+        audioHeader = release(audioHeader);
+        sawVideo = false;
+        waitingForKeyframe = true;
+    }
+
+    private void clearMedia() {
+        MediaPacket p;
+        while ((p = packets.pollFirst()) != null) {
+            p.release();
+        }
+        bytes = 0;
+    }
+
+    private static MediaPacket release(MediaPacket p) {
+        if (p != null) {
+            p.release();
+        }
+        return null;
+    }
+}

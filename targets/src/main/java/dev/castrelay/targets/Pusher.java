@@ -1,0 +1,427 @@
+package dev.castrelay.targets;
+
+import dev.castrelay.rtmp.RtmpUrl;
+import dev.castrelay.rtmp.media.MediaListener;
+import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.session.ClientSession;
+import dev.castrelay.rtmp.session.RtmpClientInitializer;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Feeds one target: its own bounded {@link PacketQueue}, its own RTMP/RTMPS connection, its own reconnect
+ * policy. {@link #onPacket} never blocks: packets hop onto this pusher's event loop, where all of its state lives,
+ * so a slow or dead platform costs the hub and the other targets nothing.
+ */
+public final class Pusher implements MediaListener {
+
+    private static final Logger log = LoggerFactory.getLogger(Pusher.class);
+    /** Frames dropped this recently keep a target {@code degraded}. */
+    private static final long DROP_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+
+    /** One attempt at a connection; callbacks from an older attempt are ignored. */
+    private final class Connection implements ClientSession.Listener {
+        Channel channel;
+        ClientSession session;
+        String problem;
+        String rejection;
+        boolean unpublishing;
+        long liveSinceNanos;
+
+        @Override
+        public void onPublishing(ClientSession s) {
+            if (this == current) {
+                published(this, s);
+            }
+        }
+
+        @Override
+        public void onRejected(ClientSession s, String description) {
+            rejection = description;
+        }
+    }
+
+    private final TargetSpec spec;
+    private final RtmpUrl url;
+    private final PusherSettings settings;
+    private final EventLoop loop;
+    private final TlsContexts tls;
+
+    // Owned by the event loop.
+    private final PacketQueue queue;
+    private final Backoff backoff;
+    private final RateMeter meter = new RateMeter(5);
+    private Connection current;
+    private ScheduledFuture<?> retry;
+    private ScheduledFuture<?> ticker;
+    private boolean enabled;
+    private boolean streamActive;
+    private int rejections;
+    private long lastDrainNanos;
+    private long lastDropSeen;
+    private long lastDropNanos = Long.MIN_VALUE / 2;
+
+    // Written on the event loop, read by health snapshots from any thread.
+    private volatile TargetState state = TargetState.WAITING;
+    private volatile Instant since = Instant.now();
+    private volatile String lastError;
+    private volatile long retryAtMillis;
+    private volatile long bytesSent;
+    private volatile long reconnects;
+    private volatile long droppedFrames;
+    private volatile long queueMs;
+
+    public Pusher(TargetSpec spec, PusherSettings settings, EventLoop loop, TlsContexts tls) {
+        this.spec = spec;
+        this.url = spec.rtmpUrl();
+        this.settings = settings;
+        this.loop = loop;
+        this.tls = tls;
+        this.queue = new PacketQueue(settings.maxQueueMillis(), settings.maxQueueBytes());
+        this.backoff = settings.newBackoff();
+    }
+
+    public String id() {
+        return spec.id();
+    }
+
+    public TargetSpec spec() {
+        return spec;
+    }
+
+    /** Starts enabled (waiting for media) or disabled. */
+    public void start(boolean enable) {
+        loop.execute(() -> {
+            ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+            if (enable) {
+                enabled = true;
+                setState(TargetState.WAITING, null);
+            } else {
+                setState(TargetState.DISABLED, null);
+            }
+        });
+    }
+
+    @Override
+    public void onPacket(MediaPacket packet) {
+        packet.retain();
+        loop.execute(() -> {
+            try {
+                accept(packet);
+            } finally {
+                packet.release();
+            }
+        });
+    }
+
+    @Override
+    public void onStreamEnd() {
+        loop.execute(() -> {
+            streamActive = false;
+            queue.clear();
+            cancelRetry();
+            hangUp();
+            if (enabled && state != TargetState.FAILED) {
+                setState(TargetState.WAITING, null);
+            }
+        });
+    }
+
+    private void accept(MediaPacket p) {
+        queue.offer(p);
+        streamActive = true;
+        boolean live = current != null && current.session != null && current.session.isPublishing();
+        if (!live && p.isVideo() && p.isKeyframe()) {
+            // Not sending: hold only the newest GOP, so a (re)connection starts at once and fresh.
+            queue.startFromLatestKeyframe();
+        }
+        if (live) {
+            drain();
+        } else if (enabled && current == null && retry == null && state != TargetState.FAILED
+                && queue.hasHeaders() && !queue.isEmpty()) {
+            connect();
+        }
+    }
+
+    private void connect() {
+        Connection conn = new Connection();
+        current = conn;
+        setState(TargetState.CONNECTING, null);
+        Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .option(ChannelOption.TCP_NODELAY, true)
+                // Past the high mark the channel reports unwritable and packets wait in our queue, where whole
+                // GOPs can be dropped; Netty's own outbound buffer can only grow.
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .handler(new RtmpClientInitializer(url, settings.limits(),
+                        url.tls() ? ch -> tls.newHandler(ch, url.host(), url.port(), spec.caFile()) : null,
+                        conn, problem -> conn.problem = Problems.mask(problem, url)));
+        ChannelFuture f = b.connect(url.host(), url.port());
+        conn.channel = f.channel();
+        f.addListener(done -> {
+            if (!done.isSuccess()) {
+                conn.problem = Problems.describe(done.cause(), url);
+                return; // the close future below reports it
+            }
+            conn.channel.pipeline().addLast("pusher", new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+                    if (ctx.channel().isWritable() && conn == current) {
+                        drain();
+                    }
+                    ctx.fireChannelWritabilityChanged();
+                }
+
+                @Override
+                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                    conn.problem = Problems.describe(cause, url);
+                    ctx.close();
+                }
+            });
+        });
+        conn.channel.closeFuture().addListener(closed -> closed(conn));
+    }
+
+    private void published(Connection conn, ClientSession session) {
+        conn.session = session;
+        conn.liveSinceNanos = System.nanoTime();
+        lastDrainNanos = conn.liveSinceNanos;
+        lastError = null;
+        setState(TargetState.LIVE, null);
+        queue.startFromLatestKeyframe();
+        for (MediaPacket h : queue.headers()) {
+            session.send(h);
+            h.release();
+        }
+        drain();
+    }
+
+    private void drain() {
+        Connection conn = current;
+        if (conn == null || conn.session == null || !conn.session.isPublishing()) {
+            return;
+        }
+        boolean wrote = false;
+        MediaPacket p;
+        while (conn.channel.isWritable() && (p = queue.poll()) != null) {
+            conn.session.send(p);
+            meter.record(p.size(), p.isVideo() && !p.isSequenceHeader());
+            bytesSent += p.size();
+            p.release();
+            wrote = true;
+        }
+        if (wrote) {
+            conn.session.flush();
+            lastDrainNanos = System.nanoTime();
+        }
+    }
+
+    private void closed(Connection conn) {
+        if (conn != current) {
+            return;
+        }
+        current = null;
+        long liveMillis = conn.liveSinceNanos == 0 ? 0
+                : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - conn.liveSinceNanos);
+        backoff.connectionEnded(liveMillis);
+        meter.reset();
+        if (!enabled || conn.unpublishing) {
+            return;
+        }
+        if (conn.rejection != null) {
+            rejections++;
+            lastError = "platform rejected the stream: " + conn.rejection;
+            if (rejections >= settings.maxRejections()) {
+                setState(TargetState.FAILED, "gave up after " + rejections + " rejections");
+                return;
+            }
+        } else {
+            lastError = conn.problem != null ? conn.problem : "connection closed by " + url.address();
+        }
+        scheduleRetry();
+    }
+
+    private void scheduleRetry() {
+        long delay = backoff.nextDelayMillis();
+        retryAtMillis = System.currentTimeMillis() + delay;
+        setState(TargetState.RECONNECTING, "retry in " + delay + " ms");
+        retry = loop.schedule(() -> {
+            retry = null;
+            if (enabled && current == null && streamActive && queue.hasHeaders()) {
+                reconnects++;
+                connect();
+            } else if (enabled && current == null) {
+                setState(TargetState.WAITING, null);
+            }
+        }, delay, TimeUnit.MILLISECONDS);
+    }
+
+    private void tick() {
+        meter.tick();
+        queueMs = queue.durationMillis();
+        long drops = queue.droppedFrames();
+        long now = System.nanoTime();
+        if (drops != lastDropSeen) {
+            lastDropSeen = drops;
+            lastDropNanos = now;
+        }
+        droppedFrames = drops;
+        if (state != TargetState.LIVE && state != TargetState.DEGRADED) {
+            return;
+        }
+        if (queue.isEmpty()) {
+            lastDrainNanos = now;
+        } else if (now - lastDrainNanos > TimeUnit.MILLISECONDS.toNanos(settings.stallMillis())) {
+            current.problem = "stalled: " + url.address() + " accepted nothing for "
+                    + TimeUnit.NANOSECONDS.toSeconds(now - lastDrainNanos) + " s";
+            current.channel.close();
+            return;
+        }
+        boolean behind = queueMs > settings.maxQueueMillis() / 2 || now - lastDropNanos < DROP_MEMORY_NANOS;
+        if (behind && state == TargetState.LIVE) {
+            setState(TargetState.DEGRADED, "queue " + queueMs + " ms, " + drops + " frames dropped");
+        } else if (!behind && state == TargetState.DEGRADED) {
+            setState(TargetState.LIVE, "caught up");
+        }
+        drain();
+    }
+
+    /** Stops sending and keeps the target; persisted by the caller. */
+    public void disable() {
+        loop.execute(() -> {
+            enabled = false;
+            cancelRetry();
+            hangUp();
+            setState(TargetState.DISABLED, null);
+        });
+    }
+
+    public void enable() {
+        loop.execute(() -> {
+            if (enabled) {
+                return;
+            }
+            enabled = true;
+            rejections = 0;
+            backoff.reset();
+            setState(TargetState.WAITING, null);
+            connectIfReady();
+        });
+    }
+
+    /** Reconnects now and resets the backoff (and a {@code failed} state). */
+    public void restart() {
+        loop.execute(() -> {
+            if (!enabled) {
+                return;
+            }
+            cancelRetry();
+            hangUp();
+            rejections = 0;
+            backoff.reset();
+            setState(TargetState.WAITING, "restart requested");
+            connectIfReady();
+        });
+    }
+
+    private void connectIfReady() {
+        if (current == null && streamActive && queue.hasHeaders() && !queue.isEmpty()) {
+            connect();
+        }
+    }
+
+    /** Unpublishes (FCUnpublish, deleteStream) and closes; the future completes when the socket is closed. */
+    public Future<Void> stop() {
+        Promise<Void> done = loop.newPromise();
+        loop.execute(() -> {
+            enabled = false;
+            cancelRetry();
+            if (ticker != null) {
+                ticker.cancel(false);
+            }
+            Channel ch = hangUp();
+            queue.clear();
+            if (ch == null) {
+                done.setSuccess(null);
+            } else {
+                ch.closeFuture().addListener(f -> done.setSuccess(null));
+            }
+        });
+        return done;
+    }
+
+    /** Ends the current connection politely; returns its channel, or null. */
+    private Channel hangUp() {
+        Connection conn = current;
+        current = null;
+        if (conn == null) {
+            return null;
+        }
+        conn.unpublishing = true;
+        if (conn.session != null && conn.channel.isActive()) {
+            conn.session.unpublish();
+            // A platform that never answers must not hold us up.
+            loop.schedule(() -> conn.channel.close(), 2, TimeUnit.SECONDS);
+        } else {
+            conn.channel.close();
+        }
+        return conn.channel;
+    }
+
+    private void cancelRetry() {
+        if (retry != null) {
+            retry.cancel(false);
+            retry = null;
+        }
+        retryAtMillis = 0;
+    }
+
+    private void setState(TargetState next, String why) {
+        TargetState previous = state;
+        if (previous == next) {
+            return;
+        }
+        state = next;
+        since = Instant.now();
+        if (next != TargetState.RECONNECTING) {
+            retryAtMillis = 0;
+        }
+        String detail = why != null ? why : next == TargetState.RECONNECTING || next == TargetState.FAILED
+                ? lastError : null;
+        if (next == TargetState.FAILED || next == TargetState.RECONNECTING || next == TargetState.DEGRADED) {
+            log.warn("target {}: {} -> {}{}", spec.id(), previous.id(), next.id(),
+                    detail == null ? "" : " (" + detail + (lastError != null && !detail.equals(lastError)
+                            ? "; last error: " + lastError : "") + ")");
+        } else {
+            log.info("target {}: {} -> {}{}", spec.id(), previous.id(), next.id(),
+                    detail == null ? "" : " (" + detail + ")");
+        }
+    }
+
+    /** A consistent-enough snapshot for health reports; safe from any thread. */
+    public TargetHealth health() {
+        TargetState s = state;
+        Long nextRetry = s == TargetState.RECONNECTING && retryAtMillis > 0
+                ? Math.max(0, retryAtMillis - System.currentTimeMillis()) : null;
+        boolean sending = s == TargetState.LIVE || s == TargetState.DEGRADED;
+        return new TargetHealth(spec.id(), spec.platform(), spec.rendition(), spec.maskedUrl(), s, since,
+                sending ? meter.bitrateKbps() : 0, sending ? meter.fps() : 0, queueMs, droppedFrames, reconnects,
+                bytesSent, lastError, nextRetry);
+    }
+}

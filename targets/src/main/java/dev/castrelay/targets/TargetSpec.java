@@ -1,0 +1,23 @@
+package dev.castrelay.targets;
+
+import dev.castrelay.rtmp.RtmpUrl;
+
+/**
+ * What a pusher publishes to. {@code publishUrl} holds the key: it never leaves this record except to the
+ * platform; {@link #maskedUrl()} is what people see.
+ *
+ * @param caFile extra CA (PEM) to trust for rtmps://, or null
+ */
+public record TargetSpec(String id, String platform, String rendition, String publishUrl, String maskedUrl,
+                         String caFile) {
+
+    public RtmpUrl rtmpUrl() {
+        return RtmpUrl.parse(publishUrl);
+    }
+
+    @Override
+    public String toString() {
+        return "TargetSpec[id=" + id + ", platform=" + platform + ", rendition=" + rendition + ", url=" + maskedUrl
+                + "]";
+    }
+}
