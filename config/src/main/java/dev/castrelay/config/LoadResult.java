@@ -6,7 +6,7 @@ import java.util.List;
  * What loading a configuration gave: the config when it is usable, and every problem found either way.
  *
  * @param config   null when any problem is an error
- * @param problems errors and warnings, in file order
+ * @param problems errors and warnings, by section of the file and by target
  */
 public record LoadResult(RelayConfig config, List<Problem> problems) {
 

@@ -1,6 +1,7 @@
 package dev.castrelay.config;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -42,17 +43,47 @@ final class Problems {
         }
     }
 
+    /**
+     * The problems in the order of the file's sections, each target's together: substitution, reading and
+     * validation each find problems everywhere, and a reader wants them by place, not by pass.
+     */
     List<Problem> toList() {
-        return List.copyOf(list);
+        List<Problem> sorted = new ArrayList<>(list);
+        sorted.sort(Comparator.comparingInt((Problem p) -> section(p.path())).thenComparingInt(p -> index(p.path())));
+        return List.copyOf(sorted);
+    }
+
+    private static final List<String> SECTIONS =
+            List.of("", "ingest", "control", "stateFile", "slate", "tls", "renditions", "targets");
+
+    private static int section(String path) {
+        int end = 0;
+        while (end < path.length() && path.charAt(end) != '.' && path.charAt(end) != '[') {
+            end++;
+        }
+        int rank = SECTIONS.indexOf(path.substring(0, end));
+        return rank < 0 ? SECTIONS.size() : rank;
+    }
+
+    /** The list index right after the section name ({@code targets[3]} -> 3), else -1. */
+    private static int index(String path) {
+        int open = path.indexOf('[');
+        int close = path.indexOf(']');
+        if (open < 0 || close < open || path.lastIndexOf('.', open) >= 0) {
+            return -1;
+        }
+        String inside = path.substring(open + 1, close);
+        return inside.chars().allMatch(Character::isDigit) && !inside.isEmpty() && inside.length() < 9
+                ? Integer.parseInt(inside) : -1;
     }
 
     boolean hasErrors() {
         return Problem.anyError(list);
     }
 
-    /** True when reading {@code path} already failed (for instance its substitution). */
+    /** True when reading {@code path}, or a mapping or list holding it, already failed. */
     boolean failed(String path) {
-        return failedPaths.contains(path);
+        return alreadyFailed(path);
     }
 
     private boolean alreadyFailed(String path) {

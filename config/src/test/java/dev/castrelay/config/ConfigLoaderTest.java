@@ -228,4 +228,21 @@ class ConfigLoaderTest {
                 .hasMessageContaining("renditions.main.video.width: expected an even number")
                 .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(1));
     }
+
+    @Test
+    void problemsAreListedByPlaceInTheFileNotByPass() {
+        LoadResult result = Yaml.load(Yaml.MINIMAL
+                .replace("key: yt-secret-3", "key: ${env:NOPE}")
+                .replace("streamKey: ingest-secret-1", "streamKey: ingest-secret-1\n  listen: nowhere"));
+
+        assertThat(result.errors()).extracting(Problem::path).containsExactly("ingest.listen", "targets[0].key");
+    }
+
+    @Test
+    void targetThatIsNotAMappingIsOneProblem() {
+        LoadResult result = Yaml.load(Yaml.MINIMAL + "  - youtube\n");
+
+        assertThat(result.errors()).extracting(Problem::toString).containsExactly("targets[1]: expected a mapping of "
+                + "id, platform, url, key, rendition, enabled, tls, queue; got a text value");
+    }
 }
