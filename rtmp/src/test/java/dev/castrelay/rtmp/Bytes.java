@@ -61,6 +61,20 @@ public final class Bytes {
         }
     }
 
+    /** A pooled (leak-tracked) copy: the code under test must release it. */
+    public static ByteBuf pooled(byte[] bytes) {
+        return io.netty.buffer.ByteBufAllocator.DEFAULT.buffer(bytes.length).writeBytes(bytes);
+    }
+
+    /** 0, 1, 2, ... wrapping at 256: payloads whose every offset is recognisable. */
+    public static byte[] counting(int length) {
+        byte[] b = new byte[length];
+        for (int i = 0; i < length; i++) {
+            b[i] = (byte) i;
+        }
+        return b;
+    }
+
     public static ByteBuf wrap(byte[] bytes) {
         return Unpooled.wrappedBuffer(bytes);
     }

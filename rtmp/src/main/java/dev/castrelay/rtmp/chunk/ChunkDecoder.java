@@ -151,6 +151,12 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             throw new ChunkException("message length " + length + " exceeds maximum " + limits.maxMessageSize()
                     + " (chunk stream " + csid + ", type " + typeId + ")");
         }
+        if (!newMessage && length != cs.length) {
+            // A type 0/1 header may not resize the message being reassembled; FFmpeg's rtmppkt.c refuses it too
+            // ("RTMP packet size mismatch", CVE-2016-10191 where it did not).
+            throw new ChunkException("message length " + length + " on chunk stream " + csid + " differs from the "
+                    + cs.length + "-byte message in progress");
+        }
         int received = newMessage ? 0 : cs.partial.readableBytes();
         int want = Math.min(chunkSize, length - received);
         if (in.readableBytes() < want) {
@@ -194,7 +200,8 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             if (size < 1 || size > limits.maxChunkSize()) {
                 message.release();
                 completed = null;
-                throw new ChunkException("peer chunk size " + size + " exceeds maximum " + limits.maxChunkSize());
+                throw new ChunkException("peer chunk size " + size + (size < 1 ? " is below minimum 1"
+                        : " exceeds maximum " + limits.maxChunkSize()));
             }
             chunkSize = (int) size;
         } else if (message.typeId() == TYPE_ABORT && p.readableBytes() >= 4) {
