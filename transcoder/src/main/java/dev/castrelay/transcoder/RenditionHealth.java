@@ -1,0 +1,16 @@
+package dev.castrelay.transcoder;
+
+/**
+ * A snapshot of one rendition for the health view.
+ *
+ * @param id          the rendition id
+ * @param state       {@code idle} (nothing to encode yet, or stopped after the slate's maximum),
+ *                    {@code encoding} (the ingest's picture) or {@code slate}
+ * @param fps         video frames put out per second over the last few seconds
+ * @param bitrateKbps audio plus video bits put out per second over the last few seconds, in kbit/s
+ * @param speed       media seconds encoded per second of the rendition thread's work over the last few seconds:
+ *                    the headroom, as the CLI's {@code speed=} shows it for a file; below 1.0 the rendition cannot
+ *                    keep up with a live ingest
+ */
+public record RenditionHealth(String id, String state, double fps, long bitrateKbps, double speed) {
+}

@@ -1,0 +1,63 @@
+package dev.castrelay.transcoder;
+
+import dev.castrelay.config.AudioConfig;
+import dev.castrelay.config.Fit;
+import dev.castrelay.config.RenditionConfig;
+import dev.castrelay.config.VideoConfig;
+import dev.castrelay.rtmp.media.MediaPacket;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Test inputs made with the ffmpeg CLI (cached under target/), renditions, and a real-time-ish feeder. */
+final class TestMedia {
+
+    private static final Path DIR = Path.of("target", "test-media");
+
+    private TestMedia() {
+    }
+
+    /** An FLV of testsrc2 + a sine, H.264 (keyframe every 2 s) and AAC, as an encoder like OBS would send. */
+    static Path flv(int width, int height, int fps, int sampleRate, int seconds) throws IOException, InterruptedException {
+        Files.createDirectories(DIR);
+        Path file = DIR.resolve("in-" + width + "x" + height + "-" + fps + "-" + sampleRate + "-" + seconds + ".flv");
+        if (!Files.exists(file)) {
+            Path tmp = DIR.resolve(file.getFileName() + ".tmp.flv");
+            Ffprobe.run("ffmpeg", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=" + width + "x" + height
+                            + ":rate=" + fps, "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=" + sampleRate,
+                    "-t", String.valueOf(seconds), "-pix_fmt", "yuv420p", "-c:v", "libx264", "-preset", "ultrafast",
+                    "-g", String.valueOf(2 * fps), "-c:a", "aac", "-ac", "2", "-f", "flv", tmp.toString());
+            Files.move(tmp, file);
+        }
+        return file;
+    }
+
+    static RenditionConfig rendition(String id, int width, int height, Fit fit, double fps, double keyframeSeconds) {
+        return new RenditionConfig(id, false,
+                new VideoConfig("h264", width, height, fit, fps, 600_000, keyframeSeconds, "veryfast", "high"),
+                new AudioConfig("aac", 96_000, 44_100, 2));
+    }
+
+    /**
+     * Feeds packets as an RTMP ingest would deliver them, {@code speed} times faster than real time, from the
+     * caller's thread (standing in for the event loop). The caller keeps ownership of the packets.
+     */
+    static void feed(Transcoder transcoder, List<MediaPacket> packets, double speed) throws InterruptedException {
+        long start = System.nanoTime();
+        long first = packets.stream().filter(p -> !p.isData()).mapToLong(MediaPacket::timestamp).findFirst().orElse(0);
+        for (MediaPacket p : packets) {
+            long due = start + (long) ((p.timestamp() - first) * 1_000_000 / speed);
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            transcoder.onIngestPacket(p);
+        }
+    }
+
+    static void releaseAll(List<MediaPacket> packets) {
+        packets.forEach(MediaPacket::release);
+    }
+}
