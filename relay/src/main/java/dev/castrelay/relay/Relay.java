@@ -1,0 +1,150 @@
+package dev.castrelay.relay;
+
+import dev.castrelay.config.ListenAddress;
+import dev.castrelay.config.RelayConfig;
+import dev.castrelay.config.RenditionConfig;
+import dev.castrelay.config.RtmpLimitsConfig;
+import dev.castrelay.config.TargetConfig;
+import dev.castrelay.relay.hub.MediaHub;
+import dev.castrelay.relay.hub.RenditionFeed;
+import dev.castrelay.relay.ingest.IngestMonitor;
+import dev.castrelay.relay.ingest.IngestPolicy;
+import dev.castrelay.relay.ingest.IngestServer;
+import dev.castrelay.relay.ingest.IngestState;
+import dev.castrelay.rtmp.RtmpLimits;
+import dev.castrelay.rtmp.chunk.ChunkLimits;
+import dev.castrelay.targets.PusherSettings;
+import dev.castrelay.targets.TargetHealth;
+import dev.castrelay.targets.TargetState;
+import dev.castrelay.transcoder.RenditionHealth;
+import dev.castrelay.transcoder.Transcoder;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The running relay: ingest server, hub, transcoder and targets, wired from a validated {@link RelayConfig}.
+ * Threads: one event loop accepts, one serves ingest connections, two carry every pusher (all non-blocking), and
+ * the transcoder has its own decode thread and one thread per transcoded rendition.
+ */
+public final class Relay implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Relay.class);
+
+    private final RelayConfig config;
+    private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("ingest-accept", true));
+    private final EventLoopGroup ingestLoops = new NioEventLoopGroup(1, new DefaultThreadFactory("ingest", true));
+    private final EventLoopGroup pusherLoops = new NioEventLoopGroup(2, new DefaultThreadFactory("pusher", true));
+    private final MediaHub hub = new MediaHub();
+    private final IngestMonitor ingestMonitor = new IngestMonitor();
+    private final TargetRegistry targets;
+    private final Transcoder transcoder;
+    private final IngestServer ingest;
+    private volatile boolean closed;
+
+    private Relay(RelayConfig config, PusherSettings pusherSettings) throws InterruptedException {
+        this.config = config;
+        List<RenditionConfig> transcoded = new ArrayList<>();
+        for (RenditionConfig r : config.renditions().values()) {
+            hub.addFeed(new RenditionFeed(r.id()), r.passthrough());
+            if (!r.passthrough()) {
+                transcoded.add(r);
+            }
+        }
+        transcoder = transcoded.isEmpty() ? null : new Transcoder(transcoded, config.slate(), hub::feed);
+        hub.setTranscoder(transcoder);
+        targets = new TargetRegistry(hub, pusherSettings, pusherLoops,
+                config.tls() == null ? null : config.tls().caFile());
+        for (TargetConfig t : config.targets()) {
+            targets.add(t);
+        }
+        ListenAddress listen = ListenAddress.parse(config.ingest().listen());
+        IngestPolicy policy = new IngestPolicy(config.ingest().app(), config.ingest().streamKey(), hub, ingestMonitor);
+        ingest = IngestServer.bind(new InetSocketAddress(listen.host(), listen.port()),
+                rtmpLimits(config.ingest().limits()), policy, boss, ingestLoops);
+        log.info("ingest listening on rtmp://{}:{}/{}/<stream key>", listen.host(), ingest.localAddress().getPort(),
+                config.ingest().app());
+    }
+
+    /** Starts everything; the config must be valid (see {@code ConfigLoader}). */
+    public static Relay start(RelayConfig config) throws InterruptedException {
+        return new Relay(config, PusherSettings.DEFAULT);
+    }
+
+    /** As {@link #start(RelayConfig)}, with pusher timings of the caller's choosing (tests shorten them). */
+    public static Relay start(RelayConfig config, PusherSettings pusherSettings) throws InterruptedException {
+        return new Relay(config, pusherSettings);
+    }
+
+    static RtmpLimits rtmpLimits(RtmpLimitsConfig c) {
+        return new RtmpLimits(new ChunkLimits(c.maxChunkSize(), c.maxMessageSize(), c.maxChunkStreams()),
+                c.handshakeTimeoutMs(), c.idleTimeoutMs());
+    }
+
+    public RelayConfig config() {
+        return config;
+    }
+
+    public TargetRegistry targets() {
+        return targets;
+    }
+
+    public InetSocketAddress ingestAddress() {
+        return ingest.localAddress();
+    }
+
+    public RelayHealth health() {
+        var ingestHealth = ingestMonitor.health();
+        List<RenditionHealth> renditions = new ArrayList<>();
+        if (transcoder != null) {
+            renditions.addAll(transcoder.health());
+        }
+        List<TargetHealth> targetHealth = targets.health();
+        boolean ingestLive = ingestHealth.state() == IngestState.LIVE;
+        boolean anyLive = false;
+        boolean allLive = true;
+        for (TargetHealth t : targetHealth) {
+            boolean live = t.state() == TargetState.LIVE;
+            anyLive |= live || t.state() == TargetState.DEGRADED;
+            if (t.state() != TargetState.DISABLED && !live) {
+                allLive = false;
+            }
+        }
+        boolean onSlate = renditions.stream().anyMatch(r -> "slate".equals(r.state()));
+        String status = !ingestLive && !onSlate || !anyLive ? "down" : allLive && ingestLive ? "ok" : "degraded";
+        return new RelayHealth(status, ingestHealth, renditions, targetHealth);
+    }
+
+    /** Unpublishes every target, then stops the ingest and the transcoder. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        log.info("shutting down: unpublishing {} targets", targets.configs().size());
+        targets.stopAll(Duration.ofSeconds(3));
+        ingest.close();
+        if (transcoder != null) {
+            transcoder.close();
+        }
+        for (EventLoopGroup g : List.of(boss, ingestLoops, pusherLoops)) {
+            g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        for (EventLoopGroup g : List.of(boss, ingestLoops, pusherLoops)) {
+            g.terminationFuture().awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
+        for (RenditionFeed feed : hub.feeds()) {
+            feed.close();
+        }
+        log.info("relay stopped");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.castrelay.relay;
+
+import dev.castrelay.config.QueueConfig;
+import dev.castrelay.config.TargetConfig;
+import dev.castrelay.relay.hub.MediaHub;
+import dev.castrelay.relay.hub.RenditionFeed;
+import dev.castrelay.targets.Pusher;
+import dev.castrelay.targets.PusherSettings;
+import dev.castrelay.targets.TargetHealth;
+import dev.castrelay.targets.TargetSpec;
+import dev.castrelay.targets.TlsContexts;
+import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Future;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+
+/**
+ * The live set of targets: each a {@link Pusher} subscribed to its rendition's feed. Adding, removing, enabling,
+ * disabling and restarting one touches no other. Synchronized: changes come from the control API and start-up.
+ */
+public final class TargetRegistry {
+
+    private final MediaHub hub;
+    private final PusherSettings baseSettings;
+    private final EventLoopGroup loops;
+    private final TlsContexts tls = new TlsContexts();
+    private final String globalCaFile;
+    private final Map<String, Entry> entries = new LinkedHashMap<>();
+
+    private record Entry(TargetConfig config, Pusher pusher, RenditionFeed feed) {
+    }
+
+    public TargetRegistry(MediaHub hub, PusherSettings baseSettings, EventLoopGroup loops, String globalCaFile) {
+        this.hub = hub;
+        this.baseSettings = baseSettings;
+        this.loops = loops;
+        this.globalCaFile = globalCaFile;
+    }
+
+    /** Starts a target; its id must be new and its rendition must exist (the config layer checked both). */
+    public synchronized void add(TargetConfig config) {
+        if (entries.containsKey(config.id())) {
+            throw new IllegalArgumentException("target '" + config.id() + "' already exists");
+        }
+        RenditionFeed feed = hub.feed(config.rendition());
+        if (feed == null) {
+            throw new IllegalArgumentException("target '" + config.id() + "': no rendition '" + config.rendition()
+                    + "'");
+        }
+        String caFile = config.tls() != null && config.tls().caFile() != null ? config.tls().caFile() : globalCaFile;
+        TargetSpec spec = new TargetSpec(config.id(), config.platform().id(), config.rendition(),
+                config.publishUrl(), config.maskedUrl(), caFile);
+        QueueConfig q = config.queue();
+        PusherSettings settings = q == null ? baseSettings
+                : baseSettings.withQueue(q.maxMillis(), q.maxBytes(), q.stallSeconds() * 1000L);
+        Pusher pusher = new Pusher(spec, settings, loops.next(), tls);
+        pusher.start(config.enabled());
+        feed.subscribe(pusher);
+        entries.put(config.id(), new Entry(config, pusher, feed));
+    }
+
+    /** Stops and forgets a target; the future completes once it has unpublished. */
+    public synchronized Future<Void> remove(String id) {
+        Entry e = entry(id);
+        entries.remove(id);
+        e.feed().unsubscribe(e.pusher());
+        return e.pusher().stop();
+    }
+
+    public synchronized void setEnabled(String id, boolean enabled) {
+        Entry e = entry(id);
+        entries.put(id, new Entry(e.config().withEnabled(enabled), e.pusher(), e.feed()));
+        if (enabled) {
+            e.pusher().enable();
+        } else {
+            e.pusher().disable();
+        }
+    }
+
+    public synchronized void restart(String id) {
+        entry(id).pusher().restart();
+    }
+
+    public synchronized boolean contains(String id) {
+        return entries.containsKey(id);
+    }
+
+    public synchronized List<TargetConfig> configs() {
+        return entries.values().stream().map(Entry::config).toList();
+    }
+
+    public synchronized TargetHealth health(String id) {
+        return entry(id).pusher().health();
+    }
+
+    public synchronized List<TargetHealth> health() {
+        List<TargetHealth> list = new ArrayList<>();
+        for (Entry e : entries.values()) {
+            list.add(e.pusher().health());
+        }
+        return list;
+    }
+
+    /** Unpublishes every target, waiting at most {@code timeout} in all. */
+    public void stopAll(Duration timeout) {
+        List<Future<Void>> stops = new ArrayList<>();
+        synchronized (this) {
+            for (Entry e : entries.values()) {
+                e.feed().unsubscribe(e.pusher());
+                stops.add(e.pusher().stop());
+            }
+            entries.clear();
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Future<Void> f : stops) {
+            f.awaitUninterruptibly(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+        }
+    }
+
+    private Entry entry(String id) {
+        Entry e = entries.get(id);
+        if (e == null) {
+            throw new NoSuchElementException("no target '" + id + "'");
+        }
+        return e;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.castrelay.relay.cli;
+
+import dev.castrelay.config.LoadResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.util.concurrent.Callable;
+
+/** {@code relay check --config F}: validates the file and the platform rules; exit 0 when usable. */
+@Command(name = "check", mixinStandardHelpOptions = true,
+        description = "Validate a config file and the platform rules; print every problem.")
+public final class CheckCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOption config;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        LoadResult result = config.load(spec.commandLine().getOut());
+        if (result == null) {
+            return ExitCodes.FAILURE;
+        }
+        var out = spec.commandLine().getOut();
+        if (result.usable()) {
+            out.println(config.file + ": usable (" + result.config().renditions().size() + " renditions, "
+                    + result.config().targets().size() + " targets"
+                    + (result.warnings().isEmpty() ? "" : ", " + result.warnings().size() + " warnings") + ")");
+            return ExitCodes.OK;
+        }
+        out.println(config.file + ": " + result.errors().size() + " errors; nothing was started");
+        return ExitCodes.FAILURE;
+    }
+}

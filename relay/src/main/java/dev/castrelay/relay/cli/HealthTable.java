@@ -1,0 +1,85 @@
+package dev.castrelay.relay.cli;
+
+import dev.castrelay.relay.RelayHealth;
+import dev.castrelay.relay.ingest.IngestHealth;
+import dev.castrelay.targets.TargetHealth;
+import dev.castrelay.targets.TargetState;
+import dev.castrelay.transcoder.RenditionHealth;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+
+/** Renders the health document as the table operators read: ingest, renditions, one row per target. */
+public final class HealthTable {
+
+    private static final String RESET = "\u001b[0m";
+
+    private HealthTable() {
+    }
+
+    public static String render(RelayHealth h, boolean color, Instant now) {
+        StringBuilder sb = new StringBuilder();
+        IngestHealth in = h.ingest();
+        sb.append("STATUS ").append(paint(h.status().toUpperCase(Locale.ROOT), statusColor(h.status()), color))
+                .append("   INGEST ").append(in.state().id()).append(" for ").append(age(in.since(), now));
+        if (in.video() != null) {
+            IngestHealth.Video v = in.video();
+            sb.append(String.format(Locale.ROOT, "   %s %dx%d %.1f fps, keyframe %.1f s", v.codec(), v.width(),
+                    v.height(), v.fps(), v.keyframeIntervalSec()));
+        }
+        if (in.audio() != null) {
+            sb.append(String.format(Locale.ROOT, ", %s %d Hz %d ch", in.audio().codec(), in.audio().sampleRate(),
+                    in.audio().channels()));
+        }
+        sb.append(String.format(Locale.ROOT, ", %d kb/s%n", in.bitrateKbps()));
+        if (!h.renditions().isEmpty()) {
+            sb.append(String.format(Locale.ROOT, "%-12s %-9s %6s %7s %6s%n", "RENDITION", "STATE", "FPS", "KB/S",
+                    "SPEED"));
+            for (RenditionHealth r : h.renditions()) {
+                sb.append(String.format(Locale.ROOT, "%-12s %-9s %6.1f %7d %5.2fx%n", r.id(), r.state(), r.fps(),
+                        r.bitrateKbps(), r.speed()));
+            }
+        }
+        sb.append(String.format(Locale.ROOT, "%-12s %-10s %-10s %-12s %6s %5s %7s %6s %6s %9s  %s%n", "TARGET",
+                "PLATFORM", "RENDITION", "STATE", "KB/S", "FPS", "QUEUE", "DROPS", "RECONN", "UPTIME",
+                "LAST ERROR"));
+        for (TargetHealth t : h.targets()) {
+            String state = String.format(Locale.ROOT, "%-12s", t.state().id()
+                    + (t.nextRetryInMs() != null ? " " + (t.nextRetryInMs() + 999) / 1000 + "s" : ""));
+            boolean sending = t.state() == TargetState.LIVE || t.state() == TargetState.DEGRADED;
+            sb.append(String.format(Locale.ROOT, "%-12s %-10s %-10s %s %6d %5.1f %6dms %6d %6d %9s  %s%n",
+                    t.id(), t.platform(), t.rendition(), paint(state, stateColor(t.state()), color),
+                    t.bitrateKbps(), t.fps(), t.queueMs(), t.droppedFrames(), t.reconnects(),
+                    sending ? age(t.since(), now) : "-", t.lastError() == null ? "" : t.lastError()));
+        }
+        return sb.toString();
+    }
+
+    static String age(Instant since, Instant now) {
+        long s = Math.max(0, Duration.between(since, now).getSeconds());
+        return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+                : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    }
+
+    private static String paint(String text, String code, boolean color) {
+        return color && code != null ? code + text + RESET : text;
+    }
+
+    private static String statusColor(String status) {
+        return switch (status) {
+            case "ok" -> "\u001b[32m";
+            case "degraded" -> "\u001b[33m";
+            default -> "\u001b[31m";
+        };
+    }
+
+    private static String stateColor(TargetState s) {
+        return switch (s) {
+            case LIVE -> "\u001b[32m";
+            case DEGRADED, CONNECTING, WAITING -> "\u001b[33m";
+            case RECONNECTING, FAILED -> "\u001b[31m";
+            case DISABLED -> "\u001b[90m";
+        };
+    }
+}

@@ -1,0 +1,18 @@
+package dev.castrelay.relay.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code relay}: the top-level command; does nothing by itself but list its subcommands. */
+@Command(name = "relay", mixinStandardHelpOptions = true, version = "castrelay 0.1.0",
+        description = "Multistreaming relay: one RTMP ingest, every platform at once.",
+        subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class})
+public final class RelayCommand implements Runnable {
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

@@ -1,0 +1,107 @@
+package dev.castrelay.relay.demo;
+
+import dev.castrelay.rtmp.RtmpLimits;
+import dev.castrelay.rtmp.amf.Amf0Reader;
+import dev.castrelay.rtmp.media.MediaListener;
+import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.session.PublishDecision;
+import dev.castrelay.rtmp.session.RtmpServerInitializer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A local stand-in for a platform's ingest, for {@code relay demo}: an RTMP server on loopback that accepts any
+ * publish and counts what it receives, so the demo can say what each "platform" got.
+ */
+final class StandInPlatform implements AutoCloseable {
+
+    /** What one stand-in received. Written by its event loop, read at the end: synchronized. */
+    static final class Received {
+        int publishes;
+        long videoFrames;
+        long keyframes;
+        long audioFrames;
+        long bytes;
+        long firstVideoTs = -1;
+        long lastVideoTs;
+        int width;
+        int height;
+
+        synchronized void record(MediaPacket p) {
+            bytes += p.size();
+            if (p.isData()) {
+                try {
+                    List<Object> values = Amf0Reader.readAll(p.payload().duplicate());
+                    if (values.size() >= 2 && values.get(1) instanceof Map<?, ?> m) {
+                        width = m.get("width") instanceof Number n ? n.intValue() : width;
+                        height = m.get("height") instanceof Number n ? n.intValue() : height;
+                    }
+                } catch (RuntimeException ignored) {
+                    // metadata is informative only
+                }
+            } else if (p.isVideo() && !p.isSequenceHeader()) {
+                videoFrames++;
+                if (p.isKeyframe()) {
+                    keyframes++;
+                }
+                if (firstVideoTs < 0) {
+                    firstVideoTs = p.timestamp();
+                }
+                lastVideoTs = p.timestamp();
+            } else if (p.isAudio() && !p.isSequenceHeader()) {
+                audioFrames++;
+            }
+        }
+
+        synchronized double seconds() {
+            return firstVideoTs < 0 ? 0 : (lastVideoTs - firstVideoTs) / 1000.0;
+        }
+    }
+
+    private final String name;
+    private final String app;
+    private final Channel channel;
+    private final Received received = new Received();
+
+    StandInPlatform(String name, String app, EventLoopGroup loops) throws InterruptedException {
+        this.name = name;
+        this.app = app;
+        this.channel = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+                .childHandler(new RtmpServerInitializer(RtmpLimits.DEFAULT, (request, session) -> {
+                    synchronized (received) {
+                        received.publishes++;
+                    }
+                    return new PublishDecision.Accept(new MediaListener() {
+                        @Override
+                        public void onPacket(MediaPacket packet) {
+                            received.record(packet);
+                        }
+                    });
+                }))
+                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+    }
+
+    String name() {
+        return name;
+    }
+
+    /** The base URL a target uses; the key goes after it. */
+    String url() {
+        return "rtmp://127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort() + "/" + app + "/";
+    }
+
+    Received received() {
+        return received;
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+    }
+}

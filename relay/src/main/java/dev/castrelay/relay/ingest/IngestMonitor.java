@@ -1,0 +1,126 @@
+package dev.castrelay.relay.ingest;
+
+import dev.castrelay.rtmp.amf.Amf0Reader;
+import dev.castrelay.rtmp.media.MediaPacket;
+import io.netty.buffer.ByteBuf;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Watches the ingest stream for the health document: what the encoder says it sends (metadata, AAC config) and
+ * what it really sends (frame rate, keyframe interval and bitrate measured over the last seconds). Fed by the
+ * active ingest session, read by health snapshots: synchronized, both sides are cheap.
+ */
+public final class IngestMonitor {
+
+    private static final long WINDOW_MILLIS = 5_000;
+    private static final int[] AAC_RATES = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000,
+        11025, 8000, 7350};
+
+    private IngestState state = IngestState.WAITING;
+    private Instant since = Instant.now();
+    private String videoCodec;
+    private int width;
+    private int height;
+    private String audioCodec;
+    private int sampleRate;
+    private int channels;
+    private final ArrayDeque<long[]> recent = new ArrayDeque<>(); // {arrival ms, bytes, isVideoFrame}
+    private final ArrayDeque<Long> keyframes = new ArrayDeque<>();
+
+    public synchronized void started() {
+        state = IngestState.LIVE;
+        since = Instant.now();
+        recent.clear();
+        keyframes.clear();
+    }
+
+    public synchronized void ended() {
+        state = IngestState.LOST;
+        since = Instant.now();
+    }
+
+    public synchronized void record(MediaPacket p) {
+        long now = System.currentTimeMillis();
+        recent.addLast(new long[] {now, p.size(), p.isVideo() && !p.isSequenceHeader() ? 1 : 0});
+        while (!recent.isEmpty() && now - recent.peekFirst()[0] > WINDOW_MILLIS) {
+            recent.pollFirst();
+        }
+        if (p.isData()) {
+            readMetadata(p.payload());
+        } else if (p.isVideo()) {
+            videoCodec = p.videoCodecId() == MediaPacket.CODEC_AVC ? "h264"
+                    : p.videoCodecId() < 0 ? "enhanced" : "flv-codec-" + p.videoCodecId();
+            if (p.isKeyframe() && !p.isSequenceHeader()) {
+                keyframes.addLast(p.timestamp());
+                while (keyframes.size() > 4) {
+                    keyframes.pollFirst();
+                }
+            }
+        } else if (p.isAudio()) {
+            audioCodec = p.soundFormat() == MediaPacket.SOUND_AAC ? "aac" : "flv-sound-" + p.soundFormat();
+            if (p.isSequenceHeader() && p.size() >= 4) {
+                readAudioSpecificConfig(p.payload());
+            }
+        }
+    }
+
+    private void readMetadata(ByteBuf payload) {
+        try {
+            List<Object> values = Amf0Reader.readAll(payload.duplicate());
+            if (values.size() >= 2 && values.get(1) instanceof Map<?, ?> m) {
+                width = intOf(m.get("width"), width);
+                height = intOf(m.get("height"), height);
+            }
+        } catch (RuntimeException e) {
+            // Metadata is advisory; a malformed one changes nothing we depend on.
+        }
+    }
+
+    /** ISO 14496-3 AudioSpecificConfig: 5 bits object type, 4 bits rate index, 4 bits channel configuration. */
+    private void readAudioSpecificConfig(ByteBuf p) {
+        int ri = p.readerIndex() + 2;
+        int bits = p.getUnsignedShort(ri);
+        int rateIndex = (bits >> 7) & 0x0F;
+        sampleRate = rateIndex < AAC_RATES.length ? AAC_RATES[rateIndex] : 0;
+        channels = (bits >> 3) & 0x0F;
+    }
+
+    private static int intOf(Object v, int fallback) {
+        return v instanceof Number n ? n.intValue() : fallback;
+    }
+
+    public synchronized IngestHealth health() {
+        long now = System.currentTimeMillis();
+        while (!recent.isEmpty() && now - recent.peekFirst()[0] > WINDOW_MILLIS) {
+            recent.pollFirst();
+        }
+        long bytes = 0;
+        long frames = 0;
+        for (long[] r : recent) {
+            bytes += r[1];
+            frames += r[2];
+        }
+        double seconds = WINDOW_MILLIS / 1000.0;
+        if (!recent.isEmpty()) {
+            seconds = Math.max(1.0, Math.min(seconds, (now - recent.peekFirst()[0]) / 1000.0));
+        }
+        boolean live = state == IngestState.LIVE;
+        double keyframeInterval = 0;
+        if (keyframes.size() >= 2) {
+            keyframeInterval = (keyframes.peekLast() - keyframes.peekFirst()) / 1000.0 / (keyframes.size() - 1);
+        }
+        IngestHealth.Video video = videoCodec == null ? null : new IngestHealth.Video(videoCodec, width, height,
+                live ? round(frames / seconds) : 0, round(keyframeInterval));
+        IngestHealth.Audio audio = audioCodec == null ? null
+                : new IngestHealth.Audio(audioCodec, sampleRate, channels);
+        return new IngestHealth(state, since, video, audio, live ? Math.round(bytes * 8 / 1000.0 / seconds) : 0);
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+}

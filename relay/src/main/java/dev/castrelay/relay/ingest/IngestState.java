@@ -1,0 +1,16 @@
+package dev.castrelay.relay.ingest;
+
+import java.util.Locale;
+
+/** The ingest's state as the health document names it. */
+public enum IngestState {
+    /** No publisher yet. */
+    WAITING,
+    LIVE,
+    /** The publisher went away. */
+    LOST;
+
+    public String id() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
