@@ -3,12 +3,11 @@ package dev.castrelay.transcoder;
 import dev.castrelay.config.AudioConfig;
 import dev.castrelay.config.RenditionConfig;
 import dev.castrelay.config.VideoConfig;
+import dev.castrelay.rtmp.amf.Amf0Writer;
+import dev.castrelay.rtmp.amf.EcmaArray;
 import dev.castrelay.rtmp.media.MediaPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * FLV tag bodies (FLV spec v10.1, annex E.4) the way the transcoder reads and writes them: legacy AVC video
@@ -68,7 +67,7 @@ final class FlvTags {
     static MediaPacket onMetaData(RenditionConfig rendition) {
         VideoConfig v = rendition.video();
         AudioConfig a = rendition.audio();
-        Map<String, Object> m = new LinkedHashMap<>();
+        EcmaArray m = new EcmaArray();
         m.put("width", v.width());
         m.put("height", v.height());
         m.put("framerate", v.fps());
@@ -81,8 +80,7 @@ final class FlvTags {
         m.put("stereo", a.channels() == 2);
         m.put("encoder", ENCODER);
         ByteBuf b = ByteBufAllocator.DEFAULT.buffer(256);
-        Amf0.writeString(b, "onMetaData");
-        Amf0.writeEcmaArray(b, m);
+        Amf0Writer.writeAll(b, "onMetaData", m);
         return MediaPacket.of(MediaPacket.Kind.DATA, 0, b);
     }
 

@@ -4,16 +4,20 @@ import dev.castrelay.config.Fit;
 import dev.castrelay.config.RenditionConfig;
 import dev.castrelay.config.SlateConfig;
 import dev.castrelay.rtmp.media.MediaPacket;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -24,12 +28,17 @@ class TranscoderTest {
 
     private static final SlateConfig SLATE = new SlateConfig(null, "We'll be right back", 600);
 
-    @TempDir
-    Path dir;
+    /** Outputs stay under target/ for a look with ffplay after a run. */
+    private Path dir;
 
     private final Map<String, FlvRecorder> outputs = new LinkedHashMap<>();
     private final List<MediaPacket> inputs = new ArrayList<>();
     private Transcoder transcoder;
+
+    @BeforeEach
+    void outputDirectory(TestInfo test) throws Exception {
+        dir = Files.createDirectories(Path.of("target", "test-output", test.getTestMethod().orElseThrow().getName()));
+    }
 
     private Transcoder start(SlateConfig slate, Duration lossTimeout, RenditionConfig... renditions) {
         for (RenditionConfig r : renditions) {
@@ -96,5 +105,166 @@ class TranscoderTest {
             assertThat(keyframes.get(i) - keyframes.get(i - 1)).as("keyframe interval before keyframe %d", i)
                     .isCloseTo(keyframeSeconds, within(1.0 / fps + 0.001));
         }
+    }
+
+    @Test
+    void cropPadAndStretchAllProduceTheConfiguredSize() throws Exception {
+        Path in = TestMedia.flv(640, 360, 30, 44_100, 3);
+        start(SLATE, Duration.ofSeconds(30),
+                TestMedia.rendition("crop", 240, 320, Fit.CROP, 30, 1),
+                TestMedia.rendition("pad", 240, 320, Fit.PAD, 30, 1),
+                TestMedia.rendition("stretch", 240, 320, Fit.STRETCH, 30, 1));
+        TestMedia.feed(transcoder, input(in), 4.0);
+        finish();
+
+        for (String id : List.of("crop", "pad", "stretch")) {
+            Ffprobe.Stream v = Ffprobe.stream(outputs.get(id).file(), "v");
+            assertThat(v.intValue("width")).as(id).isEqualTo(240);
+            assertThat(v.intValue("height")).as(id).isEqualTo(320);
+            assertThat(Ffprobe.packets(outputs.get(id).file(), "v")).as(id).hasSizeGreaterThan(80);
+        }
+    }
+
+    @Test
+    void slateBridgesAnIngestOutageAndANewPublisherAtAnotherSizeWithOneContinuousStream() throws Exception {
+        List<MediaPacket> first = input(TestMedia.flv(640, 360, 30, 44_100, 10)).stream()
+                .filter(p -> p.timestamp() < 4000).toList();
+        List<MediaPacket> second = input(TestMedia.flv(320, 240, 25, 48_000, 4));
+        start(SLATE, Duration.ofSeconds(30), TestMedia.rendition("main", 320, 180, Fit.PAD, 30, 2));
+        FlvRecorder out = outputs.get("main");
+
+        transcoder.onIngestStart();
+        TestMedia.feed(transcoder, first, 2.0);
+        transcoder.onIngestLost();
+        long lostAt = System.nanoTime();
+        long framesBeforeOutage = out.videoFrames();
+        await().atMost(Duration.ofSeconds(10)).until(() -> out.videoFrames() >= framesBeforeOutage + 3 * 30);
+        double outageSeconds = (System.nanoTime() - lostAt) / 1e9;
+        transcoder.onIngestStart();
+        TestMedia.feed(transcoder, second, 2.0);
+        finish();
+
+        List<FlvRecorder.Tag> tags = out.tags();
+        assertThat(tags.stream().filter(t -> t.kind() == MediaPacket.Kind.DATA)).as("onMetaData").hasSize(1);
+        assertThat(tags.stream().filter(FlvRecorder.Tag::sequenceHeader)).as("sequence headers").hasSize(2);
+        assertContinuous(media(tags, MediaPacket.Kind.VIDEO), 2 * 1000.0 / 30 + 1);
+        assertContinuous(media(tags, MediaPacket.Kind.AUDIO), 2 * 1024 * 1000.0 / 44_100 + 1);
+
+        Ffprobe.Stream v = Ffprobe.stream(out.file(), "v");
+        assertThat(v.intValue("width")).isEqualTo(320);
+        assertThat(v.intValue("height")).isEqualTo(180);
+        assertThat(Ffprobe.duration(out.file())).isCloseTo(4 + outageSeconds + 4, within(0.7));
+    }
+
+    private static List<Long> media(List<FlvRecorder.Tag> tags, MediaPacket.Kind kind) {
+        return tags.stream().filter(t -> t.kind() == kind && !t.sequenceHeader()).map(FlvRecorder.Tag::timestamp).toList();
+    }
+
+    private static void assertContinuous(List<Long> timestamps, double maxGapMs) {
+        assertThat(timestamps).isNotEmpty().isSorted();
+        assertThat(timestamps.get(0)).isLessThan(200);
+        long worst = 0;
+        for (int i = 1; i < timestamps.size(); i++) {
+            worst = Math.max(worst, timestamps.get(i) - timestamps.get(i - 1));
+        }
+        assertThat((double) worst).as("largest gap between timestamps (ms)").isLessThanOrEqualTo(maxGapMs);
+    }
+
+    @Test
+    void corruptVideoAndAudioPayloadsAreSkippedAndTheOutputKeepsFlowing() throws Exception {
+        Path in = TestMedia.flv(640, 360, 30, 44_100, 5);
+        List<MediaPacket> damaged = new ArrayList<>();
+        int n = 0;
+        for (MediaPacket p : input(in)) {
+            n++;
+            if (p.isVideo() && !p.isKeyframe() && !p.isSequenceHeader() && n % 10 == 0) {
+                damaged.add(truncated(p)); // NAL unit length prefix now points past the end
+            } else if (p.isAudio() && !p.isSequenceHeader() && n % 7 == 0) {
+                damaged.add(garbageAac(p, n));
+            } else {
+                damaged.add(p);
+            }
+        }
+        inputs.addAll(damaged.stream().filter(p -> !inputs.contains(p)).toList());
+        start(SLATE, Duration.ofSeconds(30), TestMedia.rendition("main", 320, 180, Fit.PAD, 30, 1));
+        TestMedia.feed(transcoder, damaged, 2.0);
+        finish();
+
+        Path out = outputs.get("main").file();
+        assertThat(Ffprobe.duration(out)).isCloseTo(Ffprobe.duration(in), within(0.5));
+        assertThat(Ffprobe.packets(out, "v")).hasSizeBetween(5 * 30 - 5, 5 * 30 + 5);
+        assertThat(Ffprobe.packets(out, "a")).hasSizeGreaterThan(5 * 44_100 / 1024 - 10);
+    }
+
+    private static MediaPacket truncated(MediaPacket p) {
+        return MediaPacket.of(p.kind(), p.timestamp(), Unpooled.copiedBuffer(p.payload().duplicate()
+                .slice(p.payload().readerIndex(), Math.max(9, p.size() / 2))));
+    }
+
+    private static MediaPacket garbageAac(MediaPacket p, long seed) {
+        byte[] body = new byte[Math.max(8, p.size())];
+        new Random(seed).nextBytes(body);
+        body[0] = (byte) 0xaf;
+        body[1] = 1;
+        return MediaPacket.of(p.kind(), p.timestamp(), Unpooled.wrappedBuffer(body));
+    }
+
+    @Test
+    void healthReportsEncodingThenSlateWithFpsAndSpeed() throws Exception {
+        List<MediaPacket> packets = input(TestMedia.flv(640, 360, 30, 44_100, 10)).stream()
+                .filter(p -> p.timestamp() < 3000).toList();
+        start(SLATE, Duration.ofSeconds(30), TestMedia.rendition("main", 320, 180, Fit.PAD, 30, 1));
+        assertThat(transcoder.health()).singleElement().extracting(RenditionHealth::state).isEqualTo("idle");
+
+        TestMedia.feed(transcoder, packets, 1.0);
+        assertThat(transcoder.health()).singleElement().satisfies(h -> {
+            assertThat(h.id()).isEqualTo("main");
+            assertThat(h.state()).isEqualTo("encoding");
+            assertThat(h.fps()).isBetween(20.0, 40.0);
+            assertThat(h.bitrateKbps()).isPositive();
+            assertThat(h.speed()).isGreaterThan(1.0);
+        });
+        transcoder.onIngestLost();
+        await().atMost(Duration.ofSeconds(1))
+                .until(() -> transcoder.health().get(0).state().equals("slate"));
+    }
+
+    @Test
+    void anIngestThatFallsSilentIsTreatedAsLostWithinOneSecond() throws Exception {
+        List<MediaPacket> packets = input(TestMedia.flv(640, 360, 30, 44_100, 10)).stream()
+                .filter(p -> p.timestamp() < 2000).toList();
+        start(SLATE, Transcoder.DEFAULT_LOSS_TIMEOUT, TestMedia.rendition("main", 320, 180, Fit.PAD, 30, 1));
+        TestMedia.feed(transcoder, packets, 1.0);
+        long fedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(2)).until(() -> transcoder.health().get(0).state().equals("slate"));
+        assertThat((System.nanoTime() - fedAt) / 1e9).isLessThan(1.0 + 0.3 /* encoder latency of the last frames */);
+        long frames = outputs.get("main").videoFrames();
+        await().atMost(Duration.ofSeconds(3)).until(() -> outputs.get("main").videoFrames() > frames + 30);
+    }
+
+    @Test
+    void afterTheSlateMaximumTheStreamEndsAndRestartsFromZeroWhenTheIngestReturns() throws Exception {
+        List<MediaPacket> packets = input(TestMedia.flv(640, 360, 30, 44_100, 10)).stream()
+                .filter(p -> p.timestamp() < 2000).toList();
+        start(new SlateConfig(null, "back soon", 1), Duration.ofSeconds(30),
+                TestMedia.rendition("main", 320, 180, Fit.PAD, 30, 1));
+        FlvRecorder out = outputs.get("main");
+        TestMedia.feed(transcoder, packets, 2.0);
+        transcoder.onIngestLost();
+        await().atMost(Duration.ofSeconds(3)).until(() -> out.streamEnds() == 1);
+        assertThat(transcoder.health().get(0).state()).isEqualTo("idle");
+        int tagsAtEnd = out.tags().size();
+
+        transcoder.onIngestStart();
+        TestMedia.feed(transcoder, packets, 2.0);
+        await().atMost(Duration.ofSeconds(30)).until(transcoder::caughtUp);
+        List<FlvRecorder.Tag> restarted = out.tags().subList(tagsAtEnd, out.tags().size());
+        assertThat(restarted).hasSizeGreaterThan(3);
+        assertThat(restarted.get(0).kind()).isEqualTo(MediaPacket.Kind.DATA);
+        assertThat(restarted.subList(1, 3)).allMatch(FlvRecorder.Tag::sequenceHeader);
+        FlvRecorder.Tag firstVideo = restarted.stream()
+                .filter(t -> t.kind() == MediaPacket.Kind.VIDEO && !t.sequenceHeader()).findFirst().orElseThrow();
+        assertThat(firstVideo.keyframe()).isTrue();
+        assertThat(firstVideo.timestamp()).isLessThan(100);
     }
 }
