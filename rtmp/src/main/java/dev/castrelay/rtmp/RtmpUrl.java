@@ -34,7 +34,9 @@ public record RtmpUrl(boolean tls, String host, int port, String app, String str
         }
         String authority = rest.substring(0, slash);
         String path = rest.substring(slash + 1);
-        int last = path.lastIndexOf('/');
+        // The key starts after the last slash before its query string: a query may hold '/' (RFC 3986 3.4).
+        int query = path.indexOf('?');
+        int last = path.lastIndexOf('/', query < 0 ? path.length() : query);
         if (last < 0) {
             throw new IllegalArgumentException("RTMP URL needs /<app>/<stream key>");
         }
