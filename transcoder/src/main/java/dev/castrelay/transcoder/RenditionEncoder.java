@@ -38,8 +38,12 @@ final class RenditionEncoder implements AutoCloseable {
 
     /** Items (frames and events) between the decode thread and this rendition: about half a second of media. */
     static final int ENCODE_QUEUE_CAPACITY = 32;
-    /** A jump in ingest timestamps larger than this starts a new epoch instead of being filled in. */
-    private static final double DISCONTINUITY_MS = 2000;
+    /**
+     * Ingest timestamps that jump forward by more than this, or back by more than {@link #BACKWARD_JUMP_MS}, start a
+     * new epoch (a publisher that restarted its clock without telling) instead of being filled in or dropped.
+     */
+    private static final double FORWARD_JUMP_MS = 2000;
+    private static final double BACKWARD_JUMP_MS = 500;
     /** Video-only ingest: audio that lags video by more than this is filled with silence. */
     private static final double AUDIO_LAG_LIMIT_MS = 500;
     /** The slate catches up at most this much of the wall-clock time it took to notice the loss. */
@@ -200,7 +204,8 @@ final class RenditionEncoder implements AutoCloseable {
             beginEpoch(f.pts());
         }
         double t = f.pts() + offsetMs;
-        if (Math.abs(t - frameMs * nextFrame) > DISCONTINUITY_MS) {
+        double jump = t - frameMs * nextFrame;
+        if (jump > FORWARD_JUMP_MS || jump < -BACKWARD_JUMP_MS) {
             log.info("Rendition {}: ingest timestamps jumped by {} ms; continuing the output clock", config.id(),
                     Math.round(t - frameMs * nextFrame));
             endEpoch();

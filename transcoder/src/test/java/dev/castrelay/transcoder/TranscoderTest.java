@@ -267,4 +267,20 @@ class TranscoderTest {
         assertThat(firstVideo.keyframe()).isTrue();
         assertThat(firstVideo.timestamp()).isLessThan(100);
     }
+
+    @Test
+    void aNewPublisherWithoutStartOrLossEventsStillGivesOneContinuousStream() throws Exception {
+        List<MediaPacket> first = input(TestMedia.flv(640, 360, 30, 44_100, 10)).stream()
+                .filter(p -> p.timestamp() < 3000).toList();
+        List<MediaPacket> second = input(TestMedia.flv(320, 240, 25, 48_000, 4));
+        start(SLATE, Duration.ofSeconds(30), TestMedia.rendition("main", 320, 180, Fit.PAD, 30, 1));
+        TestMedia.feed(transcoder, first, 2.0);
+        TestMedia.feed(transcoder, second, 2.0); // new sequence headers, timestamps from 0 again
+        finish();
+
+        FlvRecorder out = outputs.get("main");
+        assertContinuous(media(out.tags(), MediaPacket.Kind.VIDEO), 2 * 1000.0 / 30 + 1);
+        assertThat(Ffprobe.stream(out.file(), "v").intValue("width")).isEqualTo(320);
+        assertThat(Ffprobe.duration(out.file())).isCloseTo(3 + 4, within(0.5));
+    }
 }

@@ -1,0 +1,36 @@
+package dev.castrelay.transcoder;
+
+import dev.castrelay.config.SlateConfig;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+
+/** The slate picture on the real natives. */
+class SlateTest {
+
+    @Test
+    void aConfiguredImageIsDecodedAndFittedToTheRendition() throws Exception {
+        Path png = Files.createDirectories(Path.of("target", "test-media")).resolve("slate.png");
+        Ffprobe.run("ffmpeg", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=400x400", "-frames:v", "1",
+                png.toString());
+
+        try (Slate slate = new Slate(new SlateConfig(png.toString(), "x", 600), 320, 180)) {
+            assertThat(slate.picture().width()).isEqualTo(320);
+            assertThat(slate.picture().height()).isEqualTo(180);
+            assertThat(slate.picture().format()).isEqualTo(AV_PIX_FMT_YUV420P);
+        }
+    }
+
+    @Test
+    void aMissingImageFallsBackToTheCard() {
+        try (Slate slate = new Slate(new SlateConfig("/nonexistent/slate.png", "x", 600), 240, 320)) {
+            assertThat(slate.picture().width()).isEqualTo(240);
+            assertThat(slate.picture().height()).isEqualTo(320);
+            assertThat(slate.picture().format()).isEqualTo(AV_PIX_FMT_YUV420P);
+        }
+    }
+}
