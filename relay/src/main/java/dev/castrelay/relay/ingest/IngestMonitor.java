@@ -1,6 +1,7 @@
 package dev.castrelay.relay.ingest;
 
 import dev.castrelay.rtmp.amf.Amf0Reader;
+import dev.castrelay.rtmp.media.AvcSequenceHeader;
 import dev.castrelay.rtmp.media.MediaPacket;
 import io.netty.buffer.ByteBuf;
 
@@ -25,6 +26,7 @@ public final class IngestMonitor {
     private String videoCodec;
     private int width;
     private int height;
+    private boolean sizeFromStream;
     private String audioCodec;
     private int sampleRate;
     private int channels;
@@ -34,6 +36,7 @@ public final class IngestMonitor {
     public synchronized void started() {
         state = IngestState.LIVE;
         since = Instant.now();
+        sizeFromStream = false;
         recent.clear();
         keyframes.clear();
     }
@@ -54,6 +57,13 @@ public final class IngestMonitor {
         } else if (p.isVideo()) {
             videoCodec = p.videoCodecId() == MediaPacket.CODEC_AVC ? "h264"
                     : p.videoCodecId() < 0 ? "enhanced" : "flv-codec-" + p.videoCodecId();
+            AvcSequenceHeader.Size size = AvcSequenceHeader.size(p);
+            if (size != null) {
+                // The stream itself is the truth; metadata only fills in until its sequence header arrives.
+                width = size.width();
+                height = size.height();
+                sizeFromStream = true;
+            }
             if (p.isKeyframe() && !p.isSequenceHeader()) {
                 keyframes.addLast(p.timestamp());
                 while (keyframes.size() > 4) {
@@ -71,7 +81,7 @@ public final class IngestMonitor {
     private void readMetadata(ByteBuf payload) {
         try {
             List<Object> values = Amf0Reader.readAll(payload.duplicate());
-            if (values.size() >= 2 && values.get(1) instanceof Map<?, ?> m) {
+            if (!sizeFromStream && values.size() >= 2 && values.get(1) instanceof Map<?, ?> m) {
                 width = intOf(m.get("width"), width);
                 height = intOf(m.get("height"), height);
             }
