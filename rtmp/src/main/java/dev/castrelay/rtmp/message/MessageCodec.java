@@ -94,10 +94,12 @@ public final class MessageCodec extends MessageToMessageCodec<RawMessage, RtmpMe
 
     private static CommandMessage command(RawMessage raw, ByteBuf body) {
         List<Object> values = Amf0Reader.readAll(body);
-        if (values.size() < 2 || !(values.get(0) instanceof String name) || !(values.get(1) instanceof Double tx)) {
-            throw new RtmpException("command message without a name and transaction id (" + values.size()
-                    + " AMF values)");
+        if (values.isEmpty() || !(values.get(0) instanceof String name)) {
+            throw new RtmpException("command message without a name (" + values.size() + " AMF values)");
         }
+        // FFmpeg's listen mode answers FCPublish with a bare "onFCPublish" (rtmpproto.c send_invoke_response):
+        // a command without a transaction id is a notification, transaction 0.
+        double tx = values.size() > 1 && values.get(1) instanceof Double d ? d : 0;
         Object commandObject = values.size() > 2 ? values.get(2) : null;
         List<Object> args = values.size() > 3 ? new ArrayList<>(values.subList(3, values.size())) : List.of();
         return new CommandMessage(raw.streamId(), name, tx, commandObject, args);

@@ -79,6 +79,9 @@ class MessageCodecTest {
                 decodeOnly("amf3 command is a format byte and amf0 values",
                         new CommandMessage(0, "connect", 1, map("app", "live"), List.of()),
                         Raw.of(3, 0, 17, 0, "00 " + CONNECT_AMF)),
+                decodeOnly("bare command name, as ffmpeg -listen sends onFCPublish, is transaction 0",
+                        new CommandMessage(0, "onFCPublish", 0, null, List.of()),
+                        Raw.of(3, 0, 20, 0, "02 000B 'onFCPublish'")),
                 decodeOnly("aggregate messages are not acted on", new UnknownMessage(22, 1, 3),
                         Raw.of(8, 0, 22, 1, "010203")));
     }
@@ -193,12 +196,12 @@ class MessageCodecTest {
     }
 
     @Test
-    void commandWithoutATransactionIdThrows() {
+    void commandWithoutANameThrows() {
         EmbeddedChannel ch = new EmbeddedChannel(MessageCodec.INSTANCE);
 
-        assertThatThrownBy(() -> ch.writeInbound(Raw.of(3, 0, 20, 0, "02 0007 'connect'").toRaw()))
+        assertThatThrownBy(() -> ch.writeInbound(Raw.of(3, 0, 20, 0, "00 3FF0000000000000").toRaw()))
                 .cause().isInstanceOf(RtmpException.class)
-                .hasMessageContaining("transaction id");
+                .hasMessageContaining("without a name");
     }
 
     @Test
