@@ -4,7 +4,6 @@ import dev.castrelay.rtmp.media.MediaPacket;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -48,14 +47,25 @@ final class PacketQueue {
             if (p.isVideo() && p.isKeyframe()) {
                 waitingForKeyframe = false;
             } else if (p.isVideo() || sawVideo) {
+                if (p.isVideo()) {
+                    droppedFrames++; // never reaches the platform either
+                }
                 return; // the platform must start at a keyframe, and audio waits for the picture
             }
         }
+        // Headers and metadata are queued too, in order: one that changes mid-stream must reach the platform
+        // before the frames that need it. They are also kept aside for the start of every new connection.
         packets.addLast(p.retain());
         bytes += p.size();
         while (!packets.isEmpty() && (durationMillis() > maxMillis || bytes > maxBytes)) {
-            dropOldestGop();
+            if (!dropOldestGop()) {
+                break; // only headers left: nothing more to drop
+            }
         }
+    }
+
+    private static boolean isMedia(MediaPacket p) {
+        return !p.isData() && !p.isSequenceHeader();
     }
 
     private static MediaPacket replace(MediaPacket old, MediaPacket p) {
@@ -65,55 +75,82 @@ final class PacketQueue {
         return p.retain();
     }
 
-    /** Drops from the head up to the next keyframe (never half a GOP); with no later keyframe, everything. */
-    private void dropOldestGop() {
-        Iterator<MediaPacket> it = packets.iterator();
-        boolean first = true;
+    /**
+     * Drops the media from the head up to the next keyframe after it (never half a GOP); with no later keyframe,
+     * all media. Headers met on the way stay, in order, for the frames after them. Returns whether media went.
+     */
+    private boolean dropOldestGop() {
         int cut = -1;
         int i = 0;
-        while (it.hasNext()) {
-            MediaPacket p = it.next();
-            if (!first && p.isVideo() && p.isKeyframe()) {
-                cut = i;
-                break;
+        boolean sawMedia = false;
+        for (MediaPacket p : packets) {
+            if (isMedia(p)) {
+                if (sawMedia && p.isVideo() && p.isKeyframe()) {
+                    cut = i;
+                    break;
+                }
+                sawMedia = true;
             }
-            first = false;
             i++;
         }
+        if (!sawMedia) {
+            return false;
+        }
+        List<MediaPacket> headersOnTheWay = new ArrayList<>();
         int toDrop = cut < 0 ? packets.size() : cut;
         for (int n = 0; n < toDrop; n++) {
             MediaPacket p = packets.pollFirst();
-            bytes -= p.size();
-            if (p.isVideo() && !p.isSequenceHeader()) {
-                droppedFrames++;
+            if (isMedia(p)) {
+                drop(p);
+            } else {
+                headersOnTheWay.add(p);
             }
-            p.release();
+        }
+        for (int n = headersOnTheWay.size() - 1; n >= 0; n--) {
+            packets.addFirst(headersOnTheWay.get(n));
         }
         if (cut < 0) {
             waitingForKeyframe = true;
         }
+        return true;
     }
 
-    /** Called before sending on a new connection: start from the newest keyframe, the freshest clean start. */
+    /**
+     * Called while not sending, and before sending on a new connection: start from the newest keyframe, the
+     * freshest clean start. What is skipped counts as dropped: the platform never gets it.
+     */
     void startFromLatestKeyframe() {
-        MediaPacket lastKey = null;
+        int lastKey = -1;
+        int i = 0;
         for (MediaPacket p : packets) {
             if (p.isVideo() && p.isKeyframe()) {
-                lastKey = p;
+                lastKey = i;
             }
+            i++;
         }
-        if (lastKey == null) {
+        if (lastKey < 0) {
             if (sawVideo) {
-                clearMedia();
+                dropFromHead(packets.size());
                 waitingForKeyframe = true;
             }
             return;
         }
-        while (packets.peekFirst() != lastKey) {
-            MediaPacket p = packets.pollFirst();
-            bytes -= p.size();
-            p.release();
+        dropFromHead(lastKey);
+    }
+
+    /** Drops the first {@code count} packets; the stored headers cover any header among them. */
+    private void dropFromHead(int count) {
+        for (int n = 0; n < count; n++) {
+            drop(packets.pollFirst());
         }
+    }
+
+    private void drop(MediaPacket p) {
+        bytes -= p.size();
+        if (p.isVideo() && !p.isSequenceHeader()) {
+            droppedFrames++;
+        }
+        p.release();
     }
 
     /** Metadata and sequence headers, retained for the caller, in the order a player wants them. */
@@ -144,11 +181,17 @@ final class PacketQueue {
         return packets.isEmpty();
     }
 
+    /** Media time from the oldest media packet to the newest; headers kept at the head do not count. */
     long durationMillis() {
         if (packets.size() < 2) {
             return 0;
         }
-        return Math.max(0, packets.peekLast().timestamp() - packets.peekFirst().timestamp());
+        for (MediaPacket p : packets) {
+            if (isMedia(p)) {
+                return Math.max(0, packets.peekLast().timestamp() - p.timestamp());
+            }
+        }
+        return 0;
     }
 
     long bytes() {

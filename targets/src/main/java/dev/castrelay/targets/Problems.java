@@ -3,12 +3,13 @@ package dev.castrelay.targets;
 import dev.castrelay.rtmp.RtmpUrl;
 
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLHandshakeException;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateException;
+import java.util.Locale;
 
 /** Turns what went wrong on a connection into a sentence an operator understands: never a stack trace or a key. */
 final class Problems {
@@ -16,43 +17,72 @@ final class Problems {
     private Problems() {
     }
 
+    /**
+     * The most telling cause anywhere in the chain wins, whatever wraps it: Netty wraps a certificate failure in a
+     * DecoderException around an SSLHandshakeException around the CertificateException that says what was wrong.
+     */
     static String describe(Throwable cause, RtmpUrl url) {
         String where = url.address();
-        for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof UnknownHostException) {
-                return "cannot resolve host " + url.host();
-            }
-            if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
-                String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(java.util.Locale.ROOT);
-                if (m.contains("timed out")) {
-                    return "connection to " + where + " timed out";
-                }
-                return "connection refused by " + where;
-            }
-            if (t instanceof CertificateException || (t instanceof SSLHandshakeException
-                    && String.valueOf(t.getMessage()).contains("PKIX"))) {
-                String m = String.valueOf(t.getMessage());
-                if (m.contains("No subject alternative") || m.contains("No name matching")) {
-                    return "TLS: certificate of " + where + " does not match the host name";
-                }
-                if (m.contains("expired")) {
-                    return "TLS: certificate of " + where + " has expired";
-                }
-                return "TLS: certificate not trusted (" + where + ")";
-            }
-            if (t instanceof SSLException) {
-                return "TLS: handshake with " + where + " failed: " + t.getMessage();
-            }
-            if (t instanceof ClosedChannelException) {
-                return "connection closed by " + where;
-            }
+        if (find(cause, UnknownHostException.class) != null) {
+            return "cannot resolve host " + url.host();
         }
-        String message = cause.getMessage();
-        String text = message == null ? cause.getClass().getSimpleName() : message;
+        Throwable connect = find(cause, ConnectException.class);
+        if (connect == null) {
+            connect = find(cause, NoRouteToHostException.class);
+        }
+        if (connect != null) {
+            return lower(connect).contains("timed out") ? "connection to " + where + " timed out"
+                    : "connection refused by " + where;
+        }
+        CertificateException certificate = find(cause, CertificateException.class);
+        if (certificate != null) {
+            String m = String.valueOf(certificate.getMessage());
+            if (m.contains("No subject alternative") || m.contains("No name matching")) {
+                return "TLS: certificate of " + where + " does not match the host name " + url.host();
+            }
+            if (m.contains("expired")) {
+                return "TLS: certificate of " + where + " has expired";
+            }
+            return "TLS: certificate not trusted (" + where
+                    + "); if the platform uses a private CA, add it with tls.caFile";
+        }
+        SSLException ssl = find(cause, SSLException.class);
+        if (ssl != null) {
+            return mask("TLS: handshake with " + where + " failed: " + ssl.getMessage(), url);
+        }
+        if (find(cause, ClosedChannelException.class) != null) {
+            return "connection closed by " + where;
+        }
+        IOException io = find(cause, IOException.class);
+        if (io != null && lower(io).contains("reset")) {
+            return "connection reset by " + where;
+        }
+        Throwable innermost = cause;
+        while (innermost.getCause() != null && innermost.getMessage() == null) {
+            innermost = innermost.getCause();
+        }
+        String message = innermost.getMessage();
+        String text = message == null ? innermost.getClass().getSimpleName() : message;
         return mask(text + " (" + where + ")", url);
     }
 
     static String mask(String text, RtmpUrl url) {
         return url.streamName().isEmpty() ? text : text.replace(url.streamName(), "****");
+    }
+
+    private static <T extends Throwable> T find(Throwable cause, Class<T> type) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return type.cast(t);
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private static String lower(Throwable t) {
+        return t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
     }
 }

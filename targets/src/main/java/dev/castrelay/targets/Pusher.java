@@ -38,11 +38,23 @@ public final class Pusher implements MediaListener {
     /** One attempt at a connection; callbacks from an older attempt are ignored. */
     private final class Connection implements ClientSession.Listener {
         Channel channel;
+        /** The protocol session, known from the moment the pipeline exists; {@link #session} once publishing. */
+        ClientSession protocol;
         ClientSession session;
+        SendProgress progress;
         String problem;
         String rejection;
         boolean unpublishing;
+        /** We cut it (stall, no answer): whatever the platform did last was not a refusal. */
+        boolean closedByUs;
         long liveSinceNanos;
+
+        /** The first explanation wins: the exception itself says more than the guard's summary of it. */
+        void problem(String text) {
+            if (problem == null) {
+                problem = text;
+            }
+        }
 
         @Override
         public void onPublishing(ClientSession s) {
@@ -73,7 +85,6 @@ public final class Pusher implements MediaListener {
     private boolean enabled;
     private boolean streamActive;
     private int rejections;
-    private long lastDrainNanos;
     private long lastDropSeen;
     private long lastDropNanos = Long.MIN_VALUE / 2;
 
@@ -134,6 +145,9 @@ public final class Pusher implements MediaListener {
     public void onStreamEnd() {
         loop.execute(() -> {
             streamActive = false;
+            // What is queued is the end of the broadcast: hand it over before the polite goodbye. The queue is
+            // bounded, and a platform that never reads is cut off by hangUp's timer.
+            drain(true);
             queue.clear();
             cancelRetry();
             hangUp();
@@ -146,13 +160,16 @@ public final class Pusher implements MediaListener {
     private void accept(MediaPacket p) {
         queue.offer(p);
         streamActive = true;
-        boolean live = current != null && current.session != null && current.session.isPublishing();
+        boolean live = isLive(current);
+        if (live && !p.isData()) {
+            current.progress.arrived(p.timestamp());
+        }
         if (!live && p.isVideo() && p.isKeyframe()) {
             // Not sending: hold only the newest GOP, so a (re)connection starts at once and fresh.
             queue.startFromLatestKeyframe();
         }
         if (live) {
-            drain();
+            drain(false);
         } else if (enabled && current == null && retry == null && state != TargetState.FAILED
                 && queue.hasHeaders() && !queue.isEmpty()) {
             connect();
@@ -171,56 +188,82 @@ public final class Pusher implements MediaListener {
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                 .handler(new RtmpClientInitializer(url, settings.limits(),
                         url.tls() ? ch -> tls.newHandler(ch, url.host(), url.port(), spec.caFile()) : null,
-                        conn, problem -> conn.problem = Problems.mask(problem, url)));
+                        conn, problem -> conn.problem(Problems.mask(problem, url))));
         ChannelFuture f = b.connect(url.host(), url.port());
         conn.channel = f.channel();
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                conn.problem = Problems.describe(done.cause(), url);
+                conn.problem(Problems.describe(done.cause(), url));
                 return; // the close future below reports it
             }
-            conn.channel.pipeline().addLast("pusher", new ChannelInboundHandlerAdapter() {
+            conn.protocol = conn.channel.pipeline().get(ClientSession.class);
+            // Before the guard, which would swallow the exception and keep only its innermost message.
+            conn.channel.pipeline().addBefore("guard", "pusher", new ChannelInboundHandlerAdapter() {
                 @Override
                 public void channelWritabilityChanged(ChannelHandlerContext ctx) {
                     if (ctx.channel().isWritable() && conn == current) {
-                        drain();
+                        drain(false);
                     }
                     ctx.fireChannelWritabilityChanged();
                 }
 
                 @Override
                 public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                    conn.problem = Problems.describe(cause, url);
-                    ctx.close();
+                    conn.problem(Problems.describe(cause, url));
+                    ctx.fireExceptionCaught(cause);
                 }
             });
+            // A platform that takes the connection but never accepts the publish must not hold the target.
+            long answerMillis = settings.limits().handshakeTimeoutMillis();
+            loop.schedule(() -> {
+                if (conn == current && conn.session == null && conn.channel.isActive()) {
+                    conn.problem(url.address() + " did not accept the publish within " + answerMillis + " ms");
+                    conn.closedByUs = true;
+                    conn.channel.close();
+                }
+            }, answerMillis, TimeUnit.MILLISECONDS);
         });
         conn.channel.closeFuture().addListener(closed -> closed(conn));
+    }
+
+    private static boolean isLive(Connection conn) {
+        return conn != null && conn.session != null && conn.session.isPublishing();
     }
 
     private void published(Connection conn, ClientSession session) {
         conn.session = session;
         conn.liveSinceNanos = System.nanoTime();
-        lastDrainNanos = conn.liveSinceNanos;
+        conn.progress = new SendProgress(conn.liveSinceNanos);
         lastError = null;
+        rejections = 0; // "after a few tries" means consecutive ones
         setState(TargetState.LIVE, null);
         queue.startFromLatestKeyframe();
+        // Frames missed while not connected are counted, but only drops while connected mean "falling behind".
+        lastDropSeen = queue.droppedFrames();
         for (MediaPacket h : queue.headers()) {
             session.send(h);
             h.release();
         }
-        drain();
+        drain(false);
     }
 
-    private void drain() {
+    /** Sends what the channel takes; {@code everything} ignores writability (the queue is bounded anyway). */
+    private void drain(boolean everything) {
         Connection conn = current;
-        if (conn == null || conn.session == null || !conn.session.isPublishing()) {
+        if (!isLive(conn)) {
             return;
         }
         boolean wrote = false;
         MediaPacket p;
-        while (conn.channel.isWritable() && (p = queue.poll()) != null) {
-            conn.session.send(p);
+        while ((everything || conn.channel.isWritable()) && (p = queue.poll()) != null) {
+            long timestamp = p.timestamp();
+            conn.progress.arrived(timestamp);
+            conn.progress.handedOver(timestamp);
+            conn.session.send(p).addListener(done -> {
+                if (done.isSuccess() && conn == current) {
+                    conn.progress.written(timestamp, System.nanoTime());
+                }
+            });
             meter.record(p.size(), p.isVideo() && !p.isSequenceHeader());
             bytesSent += p.size();
             p.release();
@@ -228,7 +271,6 @@ public final class Pusher implements MediaListener {
         }
         if (wrote) {
             conn.session.flush();
-            lastDrainNanos = System.nanoTime();
         }
     }
 
@@ -243,6 +285,11 @@ public final class Pusher implements MediaListener {
         meter.reset();
         if (!enabled || conn.unpublishing) {
             return;
+        }
+        if (conn.rejection == null && conn.session == null && !conn.closedByUs && conn.protocol != null
+                && conn.protocol.isPublishRequested()) {
+            // nginx-rtmp's "deny publish" (and other servers) refuse by closing, with no onStatus to quote.
+            conn.rejection = "connection closed in answer to publish, without NetStream.Publish.Start";
         }
         if (conn.rejection != null) {
             rejections++;
@@ -274,23 +321,27 @@ public final class Pusher implements MediaListener {
 
     private void tick() {
         meter.tick();
-        queueMs = queue.durationMillis();
         long drops = queue.droppedFrames();
         long now = System.nanoTime();
         if (drops != lastDropSeen) {
             lastDropSeen = drops;
-            lastDropNanos = now;
+            if (isLive(current)) {
+                lastDropNanos = now;
+            }
         }
         droppedFrames = drops;
-        if (state != TargetState.LIVE && state != TargetState.DEGRADED) {
+        Connection conn = current;
+        if (!isLive(conn) || (state != TargetState.LIVE && state != TargetState.DEGRADED)) {
+            queueMs = queue.durationMillis();
             return;
         }
-        if (queue.isEmpty()) {
-            lastDrainNanos = now;
-        } else if (now - lastDrainNanos > TimeUnit.MILLISECONDS.toNanos(settings.stallMillis())) {
-            current.problem = "stalled: " + url.address() + " accepted nothing for "
-                    + TimeUnit.NANOSECONDS.toSeconds(now - lastDrainNanos) + " s";
-            current.channel.close();
+        queueMs = conn.progress.lagMillis(queue.isEmpty());
+        long stuckNanos = conn.progress.nanosWithoutProgress(queue.isEmpty(), now);
+        if (stuckNanos > TimeUnit.MILLISECONDS.toNanos(settings.stallMillis())) {
+            conn.problem("stalled: " + url.address() + " accepted nothing for "
+                    + TimeUnit.NANOSECONDS.toSeconds(stuckNanos) + " s");
+            conn.closedByUs = true;
+            conn.channel.close();
             return;
         }
         boolean behind = queueMs > settings.maxQueueMillis() / 2 || now - lastDropNanos < DROP_MEMORY_NANOS;
@@ -299,7 +350,7 @@ public final class Pusher implements MediaListener {
         } else if (!behind && state == TargetState.DEGRADED) {
             setState(TargetState.LIVE, "caught up");
         }
-        drain();
+        drain(false);
     }
 
     /** Stops sending and keeps the target; persisted by the caller. */

@@ -1,5 +1,7 @@
 package dev.castrelay.targets;
 
+import java.util.Arrays;
+
 /**
  * Bytes and video frames per second over a sliding window of whole seconds. Single-writer (the pusher's event
  * loop); {@link #tick} publishes the figures other threads read.
@@ -9,6 +11,7 @@ final class RateMeter {
     private final long[] bytes;
     private final long[] frames;
     private int current;
+    private int fullSeconds;
     private volatile long bitrateKbps;
     private volatile double fps;
 
@@ -24,27 +27,30 @@ final class RateMeter {
         }
     }
 
-    /** Called once a second: closes the current bucket and recomputes the figures from the full ones. */
+    /**
+     * Called once a second: closes the current bucket and recomputes the figures from the full ones, the one just
+     * closed included. Until the window has filled, the average is over the seconds seen so far.
+     */
     void tick() {
+        int window = bytes.length - 1;
+        fullSeconds = Math.min(window, fullSeconds + 1);
+        current = (current + 1) % bytes.length;
+        bytes[current] = 0; // the oldest bucket becomes the new current one
+        frames[current] = 0;
         long b = 0;
         long f = 0;
-        int window = bytes.length - 1;
         for (int i = 0; i < bytes.length; i++) {
-            if (i != current) {
-                b += bytes[i];
-                f += frames[i];
-            }
+            b += bytes[i];
+            f += frames[i];
         }
-        bitrateKbps = b * 8 / 1000 / window;
-        fps = (double) f / window;
-        current = (current + 1) % bytes.length;
-        bytes[current] = 0;
-        frames[current] = 0;
+        bitrateKbps = b * 8 / 1000 / fullSeconds;
+        fps = (double) f / fullSeconds;
     }
 
     void reset() {
-        java.util.Arrays.fill(bytes, 0);
-        java.util.Arrays.fill(frames, 0);
+        Arrays.fill(bytes, 0);
+        Arrays.fill(frames, 0);
+        fullSeconds = 0;
         bitrateKbps = 0;
         fps = 0;
     }

@@ -9,9 +9,10 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
-import javax.net.ssl.X509TrustManager;
+import javax.net.ssl.X509ExtendedTrustManager;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -54,8 +55,8 @@ public final class TlsContexts {
     }
 
     /** The system trust store, and the certificates of {@code caFile} when given. */
-    static X509TrustManager trustManager(String caFile) throws GeneralSecurityException, IOException {
-        List<X509TrustManager> managers = new ArrayList<>();
+    static X509ExtendedTrustManager trustManager(String caFile) throws GeneralSecurityException, IOException {
+        List<X509ExtendedTrustManager> managers = new ArrayList<>();
         managers.add(fromKeyStore(null));
         if (caFile != null) {
             KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
@@ -71,32 +72,84 @@ public final class TlsContexts {
         return new AnyOf(managers);
     }
 
-    private static X509TrustManager fromKeyStore(KeyStore store) throws GeneralSecurityException {
+    private static X509ExtendedTrustManager fromKeyStore(KeyStore store) throws GeneralSecurityException {
         TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         tmf.init(store);
         for (TrustManager tm : tmf.getTrustManagers()) {
-            if (tm instanceof X509TrustManager x) {
+            if (tm instanceof X509ExtendedTrustManager x) {
                 return x;
             }
         }
         throw new GeneralSecurityException("no X509 trust manager available");
     }
 
-    /** Trusts a chain when any of its managers does. */
-    private record AnyOf(List<X509TrustManager> managers) implements X509TrustManager {
+    /**
+     * Trusts a chain when any of its managers does. It must be an {@link X509ExtendedTrustManager} and use the
+     * engine-aware checks: those verify the host name; a plain X509TrustManager gets wrapped by Netty in a way that
+     * skips that check, and any certificate of a trusted CA would pass for any host.
+     */
+    private static final class AnyOf extends X509ExtendedTrustManager {
+
+        private final List<X509ExtendedTrustManager> managers;
+
+        AnyOf(List<X509ExtendedTrustManager> managers) {
+            this.managers = List.copyOf(managers);
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            anyTrusts(m -> m.checkServerTrusted(chain, authType, engine));
+        }
+
+        @Override
+        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            anyTrusts(m -> m.checkServerTrusted(chain, authType, socket));
+        }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            CertificateException last = null;
-            for (X509TrustManager m : managers) {
+            anyTrusts(m -> m.checkServerTrusted(chain, authType));
+        }
+
+        private interface Check {
+            void run(X509ExtendedTrustManager manager) throws CertificateException;
+        }
+
+        /**
+         * Passes when one manager trusts the chain. Otherwise the most telling refusal is thrown: a manager that
+         * knew the issuer but found the host name wrong says more than one that never heard of the issuer.
+         */
+        private void anyTrusts(Check check) throws CertificateException {
+            CertificateException telling = null;
+            for (X509ExtendedTrustManager m : managers) {
                 try {
-                    m.checkServerTrusted(chain, authType);
+                    check.run(m);
                     return;
                 } catch (CertificateException e) {
-                    last = e;
+                    if (telling == null || isUnknownIssuer(telling) && !isUnknownIssuer(e)) {
+                        telling = e;
+                    }
                 }
             }
-            throw last;
+            throw telling;
+        }
+
+        private static boolean isUnknownIssuer(CertificateException e) {
+            return String.valueOf(e.getMessage()).contains("PKIX path");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+                throws CertificateException {
+            throw new CertificateException("client certificates are not accepted here");
+        }
+
+        @Override
+        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+                throws CertificateException {
+            throw new CertificateException("client certificates are not accepted here");
         }
 
         @Override

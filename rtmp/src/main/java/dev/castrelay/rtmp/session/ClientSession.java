@@ -57,6 +57,7 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
     private ChannelHandlerContext ctx;
     private double nextTransactionId = 1;
     private long streamId = -1;
+    private boolean publishRequested;
     private boolean publishing;
     private long ackWindow;
     private long lastAck;
@@ -73,6 +74,15 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
 
     public boolean isPublishing() {
         return publishing;
+    }
+
+    /**
+     * True once the publish command has gone out. With {@link #isPublishing()} still false the server has not
+     * accepted it (yet): a connection that closes in that state was closed in answer to publish, which is how
+     * nginx-rtmp refuses a stream ({@code deny publish} sends no onStatus).
+     */
+    public boolean isPublishRequested() {
+        return publishRequested;
     }
 
     @Override
@@ -152,6 +162,7 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
             }
             streamId = id.longValue();
             // publish carries transaction id 0: its answer is an onStatus, not a _result.
+            publishRequested = true;
             ctx.writeAndFlush(new CommandMessage(streamId, "publish", 0, null, List.of(url.streamName(), "live")));
         }
     }
