@@ -44,7 +44,10 @@ class FfmpegInteropTest {
     @Test
     void ffmpegPublishesH264AndAacToOurServer() throws Exception {
         Received received = new Received();
-        int port = loopback.startServer((request, session) -> new PublishDecision.Accept(received));
+        // -Dcastrelay.fuzz.capture=<file> records what ffmpeg sent, to refresh the fuzz corpus.
+        String capture = System.getProperty("castrelay.fuzz.capture");
+        InboundRecorder recorder = capture == null ? null : new InboundRecorder(64 * 1024);
+        int port = loopback.startServer((request, session) -> new PublishDecision.Accept(received), recorder);
         Path log = dir.resolve("ffmpeg.log");
 
         Process ffmpeg = Ffmpeg.start(log, "-re", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25",
@@ -69,6 +72,9 @@ class FfmpegInteropTest {
                 .as("GOP of 50 over ~75 frames, plus any scene cut").isGreaterThanOrEqualTo(2);
         assertThat(frames).extracting(Received.Packet::timestamp).isSorted();
         assertThat(audio.size()).as("AAC frames of 3 s at 44.1 kHz").isGreaterThan(100);
+        if (recorder != null) {
+            Files.write(Path.of(capture), recorder.afterHandshake());
+        }
     }
 
     @Test

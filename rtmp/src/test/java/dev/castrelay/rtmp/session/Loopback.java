@@ -5,6 +5,9 @@ import dev.castrelay.rtmp.RtmpUrl;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -27,8 +30,19 @@ public final class Loopback implements AutoCloseable {
 
     /** Starts the server and returns its port. */
     public int startServer(PublishPolicy policy) throws InterruptedException {
+        return startServer(policy, null);
+    }
+
+    /** Starts the server with {@code first} (say, a byte recorder) in front of the production pipeline. */
+    public int startServer(PublishPolicy policy, ChannelHandler first) throws InterruptedException {
+        RtmpServerInitializer initializer = new RtmpServerInitializer(RtmpLimits.DEFAULT, policy);
         server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
-                .childHandler(new RtmpServerInitializer(RtmpLimits.DEFAULT, policy))
+                .childHandler(first == null ? initializer : new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(first, initializer); // the initializer appends after itself
+                    }
+                })
                 .bind("127.0.0.1", 0).sync().channel();
         return ((InetSocketAddress) server.localAddress()).getPort();
     }
