@@ -11,7 +11,12 @@ public final class Cli {
     }
 
     public static CommandLine create(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new RelayCommand());
+        return create(out, err, CliContext.system());
+    }
+
+    /** As {@link #create(PrintWriter, PrintWriter)}, with the environment, stdin and terminal of the caller's choosing. */
+    public static CommandLine create(PrintWriter out, PrintWriter err, CliContext context) {
+        CommandLine cl = new CommandLine(new RelayCommand(), new ContextFactory(context));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> ExitCodes.FAILURE);
@@ -27,5 +32,18 @@ public final class Cli {
             return ExitCodes.FAILURE;
         });
         return cl;
+    }
+
+    /** Gives commands that take a {@link CliContext} in their constructor this one. */
+    private record ContextFactory(CliContext context) implements CommandLine.IFactory {
+
+        @Override
+        public <K> K create(Class<K> cls) throws Exception {
+            try {
+                return cls.getDeclaredConstructor(CliContext.class).newInstance(context);
+            } catch (NoSuchMethodException e) {
+                return CommandLine.defaultFactory().create(cls);
+            }
+        }
     }
 }

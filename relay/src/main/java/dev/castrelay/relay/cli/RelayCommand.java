@@ -5,7 +5,8 @@ import picocli.CommandLine.Command;
 /** {@code relay}: the top-level command; does nothing by itself but list its subcommands. */
 @Command(name = "relay", mixinStandardHelpOptions = true, version = "castrelay 0.1.0",
         description = "Multistreaming relay: one RTMP ingest, every platform at once.",
-        subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class})
+        subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, HealthCommand.class,
+            TargetsCommand.class})
 public final class RelayCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -1,0 +1,92 @@
+package dev.castrelay.relay.control;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpMessage;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.EventExecutorGroup;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+/** Builds a control connection's pipeline: HTTP codec, idle timeout, bounded body aggregation, the handler. */
+final class ControlInitializer extends ChannelInitializer<SocketChannel> {
+
+    /** Limits on what a client may send; each answered with the numbers when exceeded. */
+    record Limits(int maxInitialLine, int maxHeaderBytes, int maxBodyBytes, int idleSeconds) {
+        static final Limits DEFAULT = new Limits(4096, 8192, 64 * 1024, 60);
+    }
+
+    private final Limits limits;
+    private final EventExecutorGroup apiExecutor;
+    private final ControlHandler handler;
+
+    ControlInitializer(Limits limits, EventExecutorGroup apiExecutor, ControlHandler handler) {
+        this.limits = limits;
+        this.apiExecutor = apiExecutor;
+        this.handler = handler;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("http", new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderBytes(), 8192));
+        // An event stream writes every second, so only a connection doing nothing either way is closed.
+        p.addLast("idle", new IdleStateHandler(0, 0, limits.idleSeconds(), TimeUnit.SECONDS));
+        p.addLast("close-idle", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+                if (evt instanceof IdleStateEvent) {
+                    ctx.close();
+                }
+                super.userEventTriggered(ctx, evt);
+            }
+        });
+        p.addLast("aggregate", new BoundedAggregator(limits.maxBodyBytes()));
+        p.addLast(apiExecutor, "api", handler);
+    }
+
+    /** Netty's aggregator, answering an oversized body with the API's JSON error rather than an empty 413. */
+    private static final class BoundedAggregator extends HttpObjectAggregator {
+
+        BoundedAggregator(int maxBodyBytes) {
+            super(maxBodyBytes);
+        }
+
+        @Override
+        protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+            long length = HttpUtil.getContentLength(oversized, -1L);
+            ObjectNode body = ControlHandler.JSON.createObjectNode().put("error", "request body too large")
+                    .put("detail", (length >= 0 ? "a body of " + length + " bytes exceeds" : "the body exceeds")
+                            + " the maximum of " + maxContentLength() + " bytes");
+            FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                    HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+                    Unpooled.copiedBuffer(body.toString(), StandardCharsets.UTF_8));
+            res.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+            HttpUtil.setContentLength(res, res.content().readableBytes());
+            // As Netty does: when the body is still coming on a keep-alive connection, answer and let the
+            // aggregator discard the rest, so the client reads the answer instead of a reset.
+            boolean close = oversized instanceof FullHttpMessage
+                    || !HttpUtil.is100ContinueExpected(oversized) && !HttpUtil.isKeepAlive(oversized);
+            HttpUtil.setKeepAlive(res, !close);
+            ctx.writeAndFlush(res).addListener(close ? ChannelFutureListener.CLOSE
+                    : ChannelFutureListener.CLOSE_ON_FAILURE);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.castrelay.relay.control;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.castrelay.config.Secrets;
+import dev.castrelay.relay.RelayHealth;
+import dev.castrelay.relay.ingest.IngestHealth;
+import dev.castrelay.relay.ingest.IngestState;
+import dev.castrelay.targets.TargetHealth;
+import dev.castrelay.targets.TargetState;
+import dev.castrelay.transcoder.RenditionHealth;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The health document of PRODUCT.md as JSON, both ways: the API writes a {@link RelayHealth} with
+ * {@link #toJson}, and the CLI reads the API's answer back into the same records with {@link #fromJson}, so the
+ * table renders the same whether it comes from a live relay or over HTTP. Field names here are the contract.
+ */
+public final class HealthDocument {
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private HealthDocument() {
+    }
+
+    /**
+     * @param secrets keys and tokens to mask should a peer's error text echo one (URLs are already masked)
+     */
+    public static ObjectNode toJson(RelayHealth h, Collection<String> secrets) {
+        ObjectNode doc = NODES.objectNode();
+        doc.put("status", h.status());
+        doc.set("ingest", ingest(h.ingest()));
+        ArrayNode renditions = doc.putArray("renditions");
+        for (RenditionHealth r : h.renditions()) {
+            renditions.addObject().put("id", r.id()).put("state", r.state()).put("fps", r.fps())
+                    .put("bitrateKbps", r.bitrateKbps()).put("speed", r.speed());
+        }
+        ArrayNode targets = doc.putArray("targets");
+        for (TargetHealth t : h.targets()) {
+            targets.add(target(t, secrets));
+        }
+        return doc;
+    }
+
+    private static ObjectNode ingest(IngestHealth in) {
+        ObjectNode o = NODES.objectNode();
+        o.put("state", in.state().id());
+        o.put("since", in.since().toString());
+        if (in.video() == null) {
+            o.putNull("video");
+        } else {
+            IngestHealth.Video v = in.video();
+            o.putObject("video").put("codec", v.codec()).put("width", v.width()).put("height", v.height())
+                    .put("fps", v.fps()).put("keyframeIntervalSec", v.keyframeIntervalSec());
+        }
+        if (in.audio() == null) {
+            o.putNull("audio");
+        } else {
+            IngestHealth.Audio a = in.audio();
+            o.putObject("audio").put("codec", a.codec()).put("sampleRate", a.sampleRate())
+                    .put("channels", a.channels());
+        }
+        o.put("bitrateKbps", in.bitrateKbps());
+        return o;
+    }
+
+    /** One entry of {@code targets}; the URL comes masked from the pusher. */
+    public static ObjectNode target(TargetHealth t, Collection<String> secrets) {
+        ObjectNode o = NODES.objectNode();
+        o.put("id", t.id());
+        o.put("platform", t.platform());
+        o.put("rendition", t.rendition());
+        o.put("url", t.url());
+        o.put("state", t.state().id());
+        o.put("since", t.since().toString());
+        o.put("bitrateKbps", t.bitrateKbps());
+        o.put("fps", t.fps());
+        o.put("queueMs", t.queueMs());
+        o.put("droppedFrames", t.droppedFrames());
+        o.put("reconnects", t.reconnects());
+        o.put("bytesSent", t.bytesSent());
+        o.put("lastError", Secrets.redact(t.lastError(), secrets));
+        if (t.nextRetryInMs() == null) {
+            o.putNull("nextRetryInMs");
+        } else {
+            o.put("nextRetryInMs", t.nextRetryInMs());
+        }
+        return o;
+    }
+
+    /**
+     * Reads a health document back into the records.
+     *
+     * @throws IllegalArgumentException naming the field that is missing or of the wrong kind
+     */
+    public static RelayHealth fromJson(JsonNode doc) {
+        JsonNode in = required(doc, "ingest");
+        IngestHealth.Video video = null;
+        JsonNode v = in.path("video");
+        if (v.isObject()) {
+            video = new IngestHealth.Video(text(v, "codec"), v.path("width").asInt(), v.path("height").asInt(),
+                    v.path("fps").asDouble(), v.path("keyframeIntervalSec").asDouble());
+        }
+        IngestHealth.Audio audio = null;
+        JsonNode a = in.path("audio");
+        if (a.isObject()) {
+            audio = new IngestHealth.Audio(text(a, "codec"), a.path("sampleRate").asInt(),
+                    a.path("channels").asInt());
+        }
+        IngestHealth ingest = new IngestHealth(IngestState.valueOf(upper(text(in, "state"))),
+                Instant.parse(text(in, "since")), video, audio, in.path("bitrateKbps").asLong());
+        List<RenditionHealth> renditions = new ArrayList<>();
+        for (JsonNode r : doc.path("renditions")) {
+            renditions.add(new RenditionHealth(text(r, "id"), text(r, "state"), r.path("fps").asDouble(),
+                    r.path("bitrateKbps").asLong(), r.path("speed").asDouble()));
+        }
+        List<TargetHealth> targets = new ArrayList<>();
+        for (JsonNode t : doc.path("targets")) {
+            targets.add(targetFromJson(t));
+        }
+        return new RelayHealth(text(doc, "status"), ingest, renditions, targets);
+    }
+
+    /** One entry of {@code targets} (also what {@code GET /api/v1/targets/{id}} answers) as a record. */
+    public static TargetHealth targetFromJson(JsonNode t) {
+        JsonNode retry = t.path("nextRetryInMs");
+        return new TargetHealth(text(t, "id"), text(t, "platform"), text(t, "rendition"),
+                t.path("url").isTextual() ? t.path("url").asText() : null,
+                TargetState.valueOf(upper(text(t, "state"))), Instant.parse(text(t, "since")),
+                t.path("bitrateKbps").asLong(), t.path("fps").asDouble(), t.path("queueMs").asLong(),
+                t.path("droppedFrames").asLong(), t.path("reconnects").asLong(), t.path("bytesSent").asLong(),
+                t.path("lastError").isTextual() ? t.path("lastError").asText() : null,
+                retry.isNumber() ? retry.asLong() : null);
+    }
+
+    private static JsonNode required(JsonNode node, String field) {
+        JsonNode v = node == null ? null : node.get(field);
+        if (v == null || v.isNull()) {
+            throw new IllegalArgumentException("the health document has no '" + field + "'");
+        }
+        return v;
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode v = required(node, field);
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException("the health document's '" + field + "' is not text");
+        }
+        return v.asText();
+    }
+
+    private static String upper(String s) {
+        return s.toUpperCase(Locale.ROOT);
+    }
+}

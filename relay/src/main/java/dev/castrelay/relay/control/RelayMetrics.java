@@ -1,0 +1,197 @@
+package dev.castrelay.relay.control;
+
+import dev.castrelay.relay.Relay;
+import dev.castrelay.relay.RelayHealth;
+import dev.castrelay.relay.ingest.IngestHealth;
+import dev.castrelay.relay.ingest.IngestState;
+import dev.castrelay.targets.TargetHealth;
+import dev.castrelay.targets.TargetState;
+import dev.castrelay.transcoder.RenditionHealth;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * {@code GET /metrics}: the health document as Prometheus series, plus the JVM's. Targets come and go at
+ * runtime, so per-target meters are registered when a target first shows up in a scrape and removed when it is
+ * gone. Every gauge reads the snapshot taken at the start of the scrape, so one scrape is consistent.
+ *
+ * <p>Labels are ids, platforms and state names only: no URL, key or token can reach a series.
+ */
+public final class RelayMetrics implements AutoCloseable {
+
+    private static final String[] RENDITION_STATES = {"idle", "encoding", "slate"};
+
+    private final Relay relay;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    // Owned by scrape(), which is synchronized; gauges read them from the same thread during the scrape.
+    private volatile RelayHealth snapshot;
+    private final Map<String, TargetHealth> targets = new HashMap<>();
+    private final Map<String, RenditionHealth> renditions = new HashMap<>();
+    private final Map<String, List<Meter>> targetMeters = new HashMap<>();
+    private final Map<String, Tags> targetTags = new HashMap<>();
+    private final Map<String, List<Meter>> renditionMeters = new HashMap<>();
+
+    public RelayMetrics(Relay relay) {
+        this.relay = relay;
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        registerIngest();
+    }
+
+    /** The Prometheus text exposition format (version 0.0.4). */
+    public synchronized String scrape() {
+        RelayHealth h = relay.health();
+        snapshot = h;
+        targets.clear();
+        h.targets().forEach(t -> targets.put(t.id(), t));
+        renditions.clear();
+        h.renditions().forEach(r -> renditions.put(r.id(), r));
+        syncTargets(h.targets());
+        syncRenditions(h.renditions());
+        return registry.scrape();
+    }
+
+    private void registerIngest() {
+        for (IngestState s : IngestState.values()) {
+            Gauge.builder("castrelay.ingest.state", this, m -> m.ingest() != null && m.ingest().state() == s ? 1 : 0)
+                    .description("1 for the ingest's current state, 0 for the others")
+                    .tag("state", s.id()).register(registry);
+        }
+        Gauge.builder("castrelay.ingest.bitrate.kbps", this, m -> m.ingest() == null ? 0 : m.ingest().bitrateKbps())
+                .description("ingest bitrate over the last seconds, kbit/s").register(registry);
+        Gauge.builder("castrelay.ingest.fps", this, m -> video(m, IngestHealth.Video::fps))
+                .description("ingest video frames per second").register(registry);
+        Gauge.builder("castrelay.ingest.keyframe.interval", this,
+                        m -> video(m, IngestHealth.Video::keyframeIntervalSec))
+                .baseUnit("seconds").description("ingest keyframe interval").register(registry);
+    }
+
+    private IngestHealth ingest() {
+        RelayHealth h = snapshot;
+        return h == null ? null : h.ingest();
+    }
+
+    private static double video(RelayMetrics m, ToDoubleFunction<IngestHealth.Video> f) {
+        IngestHealth in = m.ingest();
+        return in == null || in.video() == null ? 0 : f.applyAsDouble(in.video());
+    }
+
+    private void syncTargets(List<TargetHealth> current) {
+        for (TargetHealth t : current) {
+            Tags tags = Tags.of("target", t.id(), "platform", t.platform(), "rendition", t.rendition());
+            if (!tags.equals(targetTags.get(t.id()))) {
+                unregister(targetMeters.remove(t.id()));
+                targetMeters.put(t.id(), registerTarget(t.id(), tags));
+                targetTags.put(t.id(), tags);
+            }
+        }
+        for (String id : new ArrayList<>(targetMeters.keySet())) {
+            if (!targets.containsKey(id)) {
+                unregister(targetMeters.remove(id));
+                targetTags.remove(id);
+            }
+        }
+    }
+
+    private List<Meter> registerTarget(String id, Tags tags) {
+        List<Meter> meters = new ArrayList<>();
+        for (TargetState s : TargetState.values()) {
+            meters.add(Gauge.builder("castrelay.target.state", this, m -> m.target(id, t -> t.state() == s ? 1 : 0))
+                    .description("1 for the target's current state, 0 for the others")
+                    .tags(tags).tag("state", s.id()).register(registry));
+        }
+        meters.add(Gauge.builder("castrelay.target.bitrate.kbps", this, m -> m.target(id, TargetHealth::bitrateKbps))
+                .description("bitrate sent to the platform over the last seconds, kbit/s").tags(tags)
+                .register(registry));
+        meters.add(Gauge.builder("castrelay.target.fps", this, m -> m.target(id, TargetHealth::fps))
+                .description("video frames sent per second").tags(tags).register(registry));
+        meters.add(Gauge.builder("castrelay.target.queue", this, m -> m.target(id, t -> t.queueMs() / 1000.0))
+                .baseUnit("seconds").description("media time waiting in the target's queue").tags(tags)
+                .register(registry));
+        meters.add(FunctionCounter.builder("castrelay.target.sent", this, m -> m.target(id, TargetHealth::bytesSent))
+                .baseUnit("bytes").description("bytes of media sent to the platform").tags(tags)
+                .register(registry));
+        meters.add(FunctionCounter.builder("castrelay.target.dropped.frames", this,
+                        m -> m.target(id, TargetHealth::droppedFrames))
+                .description("frames dropped (whole GOPs) because the target fell behind").tags(tags)
+                .register(registry));
+        meters.add(FunctionCounter.builder("castrelay.target.reconnects", this,
+                        m -> m.target(id, TargetHealth::reconnects))
+                .description("reconnection attempts").tags(tags).register(registry));
+        return meters;
+    }
+
+    private double target(String id, ToDoubleFunction<TargetHealth> f) {
+        TargetHealth t = targets.get(id);
+        return t == null ? Double.NaN : f.applyAsDouble(t);
+    }
+
+    private void syncRenditions(List<RenditionHealth> current) {
+        for (RenditionHealth r : current) {
+            renditionMeters.computeIfAbsent(r.id(), this::registerRendition);
+        }
+        for (String id : new ArrayList<>(renditionMeters.keySet())) {
+            if (!renditions.containsKey(id)) {
+                unregister(renditionMeters.remove(id));
+            }
+        }
+    }
+
+    private List<Meter> registerRendition(String id) {
+        List<Meter> meters = new ArrayList<>();
+        Tags tags = Tags.of("rendition", id);
+        for (String s : RENDITION_STATES) {
+            meters.add(Gauge.builder("castrelay.rendition.state", this,
+                            m -> m.rendition(id, r -> s.equals(r.state()) ? 1 : 0))
+                    .description("1 for the rendition's current state, 0 for the others")
+                    .tags(tags).tag("state", s).register(registry));
+        }
+        meters.add(Gauge.builder("castrelay.rendition.fps", this, m -> m.rendition(id, RenditionHealth::fps))
+                .description("frames encoded per second").tags(tags).register(registry));
+        meters.add(Gauge.builder("castrelay.rendition.bitrate.kbps", this,
+                        m -> m.rendition(id, RenditionHealth::bitrateKbps))
+                .description("encoded bitrate, kbit/s").tags(tags).register(registry));
+        meters.add(Gauge.builder("castrelay.rendition.speed", this, m -> m.rendition(id, RenditionHealth::speed))
+                .description("media seconds encoded per second of work; below 1 it cannot keep up").tags(tags)
+                .register(registry));
+        return meters;
+    }
+
+    private double rendition(String id, ToDoubleFunction<RenditionHealth> f) {
+        RenditionHealth r = renditions.get(id);
+        return r == null ? Double.NaN : f.applyAsDouble(r);
+    }
+
+    private void unregister(List<Meter> meters) {
+        if (meters != null) {
+            meters.forEach(registry::remove);
+        }
+    }
+
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
+}

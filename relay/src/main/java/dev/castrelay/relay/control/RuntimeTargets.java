@@ -1,0 +1,97 @@
+package dev.castrelay.relay.control;
+
+import dev.castrelay.config.RelayConfig;
+import dev.castrelay.config.TargetConfig;
+import dev.castrelay.relay.TargetRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * Runtime changes to the targets: each takes effect at once on the {@link TargetRegistry} (touching no other
+ * target) and is then written to the {@link StateFile} before the caller answers. Synchronized: one change at a
+ * time, so the file always matches the registry after a call returns.
+ */
+public final class RuntimeTargets {
+
+    private static final Logger log = LoggerFactory.getLogger(RuntimeTargets.class);
+
+    private final RelayConfig config;
+    private final TargetRegistry registry;
+    private final StateFile stateFile;
+    // Guarded by this.
+    private final Set<String> addedAtRuntime = new LinkedHashSet<>();
+    private final Set<String> removedFromConfig = new LinkedHashSet<>();
+    private boolean unsaved;
+
+    /**
+     * @param config   the relay's config as loaded (its targets are "the config's targets")
+     * @param resolved what the relay started with, from {@link StateFile#resolve}
+     */
+    public RuntimeTargets(RelayConfig config, TargetRegistry registry, StateFile stateFile,
+                          StateFile.Resolved resolved) {
+        this.config = config;
+        this.registry = registry;
+        this.stateFile = stateFile;
+        for (TargetConfig t : resolved.targets()) {
+            if (!resolved.fromConfig().contains(t.id())) {
+                addedAtRuntime.add(t.id());
+            }
+        }
+        removedFromConfig.addAll(resolved.removedFromConfig());
+    }
+
+    /** The running config with the current targets: what a new target is validated against. */
+    public synchronized RelayConfig current() {
+        return config.withTargets(registry.configs());
+    }
+
+    public synchronized void add(TargetConfig target) throws IOException {
+        registry.add(target);
+        addedAtRuntime.add(target.id());
+        removedFromConfig.remove(target.id());
+        log.info("target {} added ({}, {})", target.id(), target.platform().id(), target.maskedUrl());
+        save();
+    }
+
+    public synchronized void remove(String id) throws IOException {
+        registry.remove(id);
+        addedAtRuntime.remove(id);
+        if (config.target(id).isPresent()) {
+            removedFromConfig.add(id);
+        }
+        log.info("target {} removed", id);
+        save();
+    }
+
+    public synchronized void setEnabled(String id, boolean enabled) throws IOException {
+        registry.setEnabled(id, enabled);
+        log.info("target {} {}", id, enabled ? "enabled" : "disabled");
+        save();
+    }
+
+    public synchronized void restart(String id) {
+        registry.restart(id);
+        log.info("target {} restart requested", id);
+    }
+
+    /** Writes the state again if a change could not be saved (at shutdown). */
+    public synchronized void flush() throws IOException {
+        if (unsaved) {
+            save();
+        }
+    }
+
+    private void save() throws IOException {
+        unsaved = true;
+        stateFile.save(registry.configs(), addedAtRuntime, removedFromConfig);
+        unsaved = false;
+    }
+
+    public StateFile stateFile() {
+        return stateFile;
+    }
+}
