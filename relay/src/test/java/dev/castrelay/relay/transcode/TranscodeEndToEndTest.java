@@ -16,7 +16,6 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The whole transcoding path with real peers: ffmpeg publishes 20 s of 1280x720 H.264/AAC to the relay, which
@@ -53,8 +52,7 @@ class TranscodeEndToEndTest {
             FfmpegPublisher publisher = open(FfmpegPublisher.builder().size(1280, 720).fps(30).duration(PUBLISHED)
                     .videoBitrateKbps(2500).publish(ingestUrl(relay, KEY)));
             assertThat(publisher.awaitExit(PUBLISHED.plusSeconds(30))).as(publisher.stderrTail()).isZero();
-            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> relay.health().renditions().stream().allMatch(r -> r.state().equals("slate")));
+            RenditionStates.await(relay, "slate", Duration.ofSeconds(5));
         } finally {
             relay.close();
         }
