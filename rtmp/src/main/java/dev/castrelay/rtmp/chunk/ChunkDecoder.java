@@ -190,10 +190,8 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         return true;
     }
 
+    /** Applied whatever stream or chunk stream carried it, as FFmpeg and nginx-rtmp do (and our sessions do). */
     private void applyControl(RawMessage message) {
-        if (message.streamId() != 0 && message.chunkStreamId() != 2) {
-            return;
-        }
         ByteBuf p = message.payload();
         if (message.typeId() == TYPE_SET_CHUNK_SIZE && p.readableBytes() >= 4) {
             long size = p.getUnsignedInt(p.readerIndex()) & 0x7FFFFFFFL; // spec 5.4.1: the top bit is always 0

@@ -1,5 +1,6 @@
 package dev.castrelay.rtmp.session;
 
+import dev.castrelay.rtmp.amf.AmfException;
 import dev.castrelay.rtmp.chunk.ChunkDecoder;
 import dev.castrelay.rtmp.chunk.ChunkEncoder;
 import dev.castrelay.rtmp.media.MediaListener;
@@ -119,7 +120,15 @@ public final class ServerSession extends SimpleChannelInboundHandler<RtmpMessage
             case AUDIO -> deliver(wire.retainedWithTimestamp(audioClock.unwrap(wire.timestamp())));
             case VIDEO -> deliver(wire.retainedWithTimestamp(videoClock.unwrap(wire.timestamp())));
             case DATA -> {
-                MediaPacket metadata = Metadata.fromDataMessage(wire, dataClock.unwrap(wire.timestamp()));
+                MediaPacket metadata;
+                try {
+                    metadata = Metadata.fromDataMessage(wire, dataClock.unwrap(wire.timestamp()));
+                } catch (AmfException e) {
+                    // Metadata is advisory: a malformed one is dropped, the stream goes on.
+                    log.warn("dropping a malformed data message from {}: {}", ctx.channel().remoteAddress(),
+                            e.getMessage());
+                    return;
+                }
                 if (metadata != null) {
                     deliver(metadata);
                 }
