@@ -284,9 +284,9 @@ final class RenditionStream implements AutoCloseable {
     private void endStream() {
         video.encode(null, 0, output::video);
         audio.encode(null, 0, output::audio);
-        output.end();
         closeEncoders();
-        enter(State.IDLE);
+        enter(State.IDLE); // before the targets hear of it, so health already says idle when they react
+        output.end();
     }
 
     private void enter(State next) {

@@ -98,6 +98,10 @@ class TranscoderTest {
         assertThat(Ffprobe.duration(out)).isCloseTo(inDuration, within(0.5));
         assertThat(a.doubleValue("start_time")).isCloseTo(v.doubleValue("start_time"), within(0.05));
 
+        assertKeyframesEvery(out, keyframeSeconds, fps);
+    }
+
+    private static void assertKeyframesEvery(Path out, double keyframeSeconds, double fps) throws Exception {
         List<Double> keyframes = Ffprobe.packets(out, "v").stream().filter(Ffprobe.Packet::keyframe)
                 .map(Ffprobe.Packet::pts).sorted().toList();
         assertThat(keyframes).hasSizeGreaterThan(2);
@@ -154,6 +158,7 @@ class TranscoderTest {
         assertThat(v.intValue("width")).isEqualTo(320);
         assertThat(v.intValue("height")).isEqualTo(180);
         assertThat(Ffprobe.duration(out.file())).isCloseTo(4 + outageSeconds + 4, within(0.7));
+        assertKeyframesEvery(out.file(), 2, 30); // the encoder's GOP cadence runs straight through the outage
     }
 
     private static List<Long> media(List<FlvRecorder.Tag> tags, MediaPacket.Kind kind) {
