@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The hand-off from the ingest's event loop to the decode thread. Offering never blocks: at most
  * {@code capacity} media packets wait; when that is exceeded (the machine cannot keep up) everything is dropped
- * until the next video keyframe finds room, so the decoder resumes on a clean picture. Sequence headers and
+ * until the next video keyframe finds room, so the decoder resumes on a clean picture. Sequence headers, script data and
  * control events always get in (they are tiny, rare, and losing them would break what follows).
  *
  * <p>Producer: the ingest event loop (one at a time). Consumer: the decode thread.
