@@ -26,6 +26,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,12 +34,13 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
  * The control API's one handler: checks the bearer token, routes by path and method, and turns every
- * {@link ApiError} into its JSON answer. Runs on the API's own executor (see {@link ControlInitializer}), so a
- * state-file fsync never holds up an event loop.
+ * {@link ApiError} into its JSON answer. Each request is handed to the API's own executor, one at a time, so a
+ * state-file fsync or a metrics scrape never holds up an event loop.
  *
  * <p>Paths: {@code /api/v1/health}, {@code /api/v1/targets[/{id}[/restart]]}, {@code /api/v1/events},
  * {@code /metrics}, and the dashboard at {@code /} and {@code /dashboard/*}. The dashboard's files are static and
@@ -62,8 +64,9 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final RelayMetrics metrics;
     private final Dashboard dashboard;
     private final Supplier<List<String>> secrets;
+    private final EventExecutor apiExecutor;
 
-    ControlHandler(Relay relay, String token, boolean publicMetrics, TargetsApi targets, EventStream events,
+    ControlHandler(EventExecutor apiExecutor, Relay relay, String token, boolean publicMetrics, TargetsApi targets, EventStream events,
                    RelayMetrics metrics, Dashboard dashboard, Supplier<List<String>> secrets) {
         this.relay = relay;
         this.tokenDigest = sha256(token);
@@ -73,10 +76,27 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         this.metrics = metrics;
         this.dashboard = dashboard;
         this.secrets = secrets;
+        this.apiExecutor = apiExecutor;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        req.retain();
+        try {
+            apiExecutor.execute(() -> {
+                try {
+                    handle(ctx, req);
+                } finally {
+                    req.release();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            req.release(); // shutting down
+            ctx.close();
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         if (req.decoderResult().isFailure()) {
             sendError(ctx.channel(), ApiError.badRequest("bad request", "the request could not be read: "

@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.util.concurrent.EventExecutorGroup;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -34,12 +33,10 @@ final class ControlInitializer extends ChannelInitializer<SocketChannel> {
     }
 
     private final Limits limits;
-    private final EventExecutorGroup apiExecutor;
     private final ControlHandler handler;
 
-    ControlInitializer(Limits limits, EventExecutorGroup apiExecutor, ControlHandler handler) {
+    ControlInitializer(Limits limits, ControlHandler handler) {
         this.limits = limits;
-        this.apiExecutor = apiExecutor;
         this.handler = handler;
     }
 
@@ -59,7 +56,7 @@ final class ControlInitializer extends ChannelInitializer<SocketChannel> {
             }
         });
         p.addLast("aggregate", new BoundedAggregator(limits.maxBodyBytes()));
-        p.addLast(apiExecutor, "api", handler);
+        p.addLast("api", handler);
     }
 
     /** Netty's aggregator, answering an oversized body with the API's JSON error rather than an empty 413. */

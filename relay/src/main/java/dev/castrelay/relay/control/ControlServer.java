@@ -9,9 +9,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.util.concurrent.DefaultEventExecutorGroup;
+import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.EventExecutor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,8 +31,7 @@ public final class ControlServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
     private final EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("control", true));
-    private final EventExecutorGroup apiExecutor = new DefaultEventExecutorGroup(1,
-            new DefaultThreadFactory("control-api", true));
+    private final EventExecutor apiExecutor = new DefaultEventExecutor(new DefaultThreadFactory("control-api", true));
     private final RelayMetrics metrics;
     private final EventStream events;
     private final Channel channel;
@@ -42,12 +41,12 @@ public final class ControlServer implements AutoCloseable {
         ListenAddress listen = ListenAddress.parse(control.listen());
         Supplier<List<String>> secrets = () -> secrets(relay, control);
         metrics = new RelayMetrics(relay);
-        events = new EventStream(relay, secrets, apiExecutor.next());
-        ControlHandler handler = new ControlHandler(relay, control.token(), control.publicMetrics(),
+        events = new EventStream(relay, secrets, apiExecutor);
+        ControlHandler handler = new ControlHandler(apiExecutor, relay, control.token(), control.publicMetrics(),
                 new TargetsApi(runtime, relay.targets(), secrets), events, metrics, new Dashboard(), secrets);
         try {
             channel = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
-                    .childHandler(new ControlInitializer(limits, apiExecutor, handler))
+                    .childHandler(new ControlInitializer(limits, handler))
                     .bind(listen.host(), listen.port()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
             close();
