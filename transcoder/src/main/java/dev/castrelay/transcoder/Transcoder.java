@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 import static org.bytedeco.ffmpeg.global.avutil.*;
@@ -41,6 +42,7 @@ public final class Transcoder implements AutoCloseable {
     }
 
     private final DecodeQueue decodeQueue;
+    private final Thumbnailer thumbnailer = new Thumbnailer();
     private final List<RenditionEncoder> renditions = new ArrayList<>();
     private final long lossTimeoutNanos;
     private final Thread decodeThread;
@@ -99,13 +101,24 @@ public final class Transcoder implements AutoCloseable {
         return renditions.stream().map(RenditionEncoder::health).toList();
     }
 
+    /**
+     * A JPEG of the next decoded ingest picture, {@value Thumbnailer#WIDTH} pixels wide, made only because it was
+     * asked for. Completes exceptionally when the ingest is lost; callers bound their wait.
+     */
+    public CompletableFuture<byte[]> thumbnail() {
+        return thumbnailer.request();
+    }
+
     /** True when every packet offered so far has been decoded and every frame encoded (for tests and shutdown). */
     boolean caughtUp() {
         return decodeQueue.isEmpty() && !decoding && renditions.stream().allMatch(RenditionEncoder::caughtUp);
     }
 
     private void decodeLoop() {
-        IngestDecoder decoder = new IngestDecoder(f -> broadcast(f, true), f -> broadcast(f, false));
+        IngestDecoder decoder = new IngestDecoder(f -> {
+            thumbnailer.offer(f);
+            broadcast(f, true);
+        }, f -> broadcast(f, false));
         boolean live = false;
         long lastPacketNanos = System.nanoTime();
         try {
@@ -153,6 +166,7 @@ public final class Transcoder implements AutoCloseable {
     }
 
     private void lost(IngestDecoder decoder, String reason) {
+        thumbnailer.cancel("the ingest is lost");
         decoder.drain();
         send(new RenditionInput.IngestLost(reason));
     }

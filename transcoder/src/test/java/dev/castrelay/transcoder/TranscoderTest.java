@@ -235,6 +235,20 @@ class TranscoderTest {
     }
 
     @Test
+    void thumbnailIsAJpegOfTheNextIngestPictureMadeOnlyOnRequest() throws Exception {
+        List<MediaPacket> packets = input(TestMedia.flv(640, 360, 30, 44_100, 10)).stream()
+                .filter(p -> p.timestamp() < 1000).toList();
+        start(SLATE, Duration.ofSeconds(30), TestMedia.rendition("main", 320, 180, Fit.PAD, 30, 1));
+        var thumbnail = transcoder.thumbnail();
+        TestMedia.feed(transcoder, packets, 1.0);
+        byte[] jpeg = thumbnail.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        var image = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(jpeg));
+        assertThat(image.getWidth()).isEqualTo(320);
+        assertThat(image.getHeight()).isEqualTo(180);
+        assertThat(transcoder.thumbnail()).as("a new request waits for a new picture").isNotDone();
+    }
+
+    @Test
     void anIngestThatFallsSilentIsTreatedAsLostWithinOneSecond() throws Exception {
         List<MediaPacket> packets = input(TestMedia.flv(640, 360, 30, 44_100, 10)).stream()
                 .filter(p -> p.timestamp() < 2000).toList();
