@@ -25,9 +25,9 @@ import static org.bytedeco.ffmpeg.global.avutil.*;
 
 /**
  * The picture a rendition shows while the ingest is lost, made once at the rendition's size in yuv420p: the
- * configured image (decoded by FFmpeg, letterboxed), or else a dark card, with the configured text when this
- * FFmpeg build has {@code drawtext} (it needs libfreetype and libharfbuzz) and a font is found. The bytedeco
- * build used today lacks {@code drawtext}, so the card is plain there.
+ * configured image (decoded by FFmpeg, letterboxed), or else a dark card with the configured text: drawn by
+ * FFmpeg's {@code drawtext} where the build has it, else by Java2D ({@link SlateCard}; the bytedeco build used
+ * today lacks {@code drawtext}), else, with no fonts at all, plain.
  *
  * <p>Owned by the rendition thread; the frame is encoded again and again with new timestamps.
  */
@@ -115,6 +115,24 @@ final class Slate implements AutoCloseable {
 
     private static AVFrame card(String text, int width, int height) {
         String drawtext = drawtext(text);
+        if (drawtext.isEmpty() && text != null && !text.isBlank()) {
+            Path png = SlateCard.render(text, width, height, Integer.parseInt(CARD_COLOR.substring(2), 16));
+            if (png != null) {
+                try {
+                    AVFrame drawn = fromImage(png.toString(), width, height);
+                    log.info("Slate for {}x{}: dark card with text", width, height);
+                    return drawn;
+                } catch (RuntimeException e) {
+                    log.debug("Slate text card unusable ({}); plain card", e.getMessage());
+                } finally {
+                    try {
+                        Files.deleteIfExists(png);
+                    } catch (IOException ignored) {
+                        // a temp file; deleteOnExit covers it
+                    }
+                }
+            }
+        }
         log.info("Slate for {}x{}: dark card{}", width, height, drawtext.isEmpty() ? " without text (no drawtext filter in"
                 + " this FFmpeg build, or no font)" : " with text");
         try (FilterGraph g = new FilterGraph("color@src=c=" + CARD_COLOR + ":s=" + width + "x" + height + ":r=1"

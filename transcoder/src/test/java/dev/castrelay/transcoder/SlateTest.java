@@ -33,4 +33,27 @@ class SlateTest {
             assertThat(slate.picture().format()).isEqualTo(AV_PIX_FMT_YUV420P);
         }
     }
+
+    @Test
+    void theCardCarriesTheConfiguredText() {
+        try (Slate withText = new Slate(new SlateConfig(null, "We'll be right back", 600), 640, 360);
+             Slate blank = new Slate(new SlateConfig(null, "", 600), 640, 360)) {
+            assertThat(brightPixels(withText)).as("white text on the dark card").isGreaterThan(500);
+            assertThat(brightPixels(blank)).isZero();
+        }
+    }
+
+    private static int brightPixels(Slate slate) {
+        var frame = slate.picture();
+        var luma = frame.data(0);
+        int bright = 0;
+        for (int y = 0; y < frame.height(); y++) {
+            for (int x = 0; x < frame.width(); x++) {
+                if ((luma.get((long) y * frame.linesize(0) + x) & 0xFF) > 180) {
+                    bright++;
+                }
+            }
+        }
+        return bright;
+    }
 }
