@@ -17,6 +17,8 @@ public final class MediaHub {
     private final Map<String, RenditionFeed> feeds = new LinkedHashMap<>();
     private final Map<String, RenditionFeed> passthrough = new LinkedHashMap<>();
     private Transcoder transcoder;
+    /** Between onIngestStart and onIngestEnd; guarded by this. */
+    private boolean ingestActive;
 
     /** Registers a rendition's feed; passthrough feeds take the ingest packets as they are. */
     public void addFeed(RenditionFeed feed, boolean isPassthrough) {
@@ -39,6 +41,15 @@ public final class MediaHub {
     }
 
     public synchronized void onIngestStart() {
+        if (ingestActive) {
+            // A takeover: the new publisher replaced one that never ended (a half-open connection). Its timestamps
+            // start again near zero, so passthrough targets must start a new publish, as after an ingest loss;
+            // spliced into the old one, the platform would see time run backwards.
+            for (RenditionFeed feed : passthrough.values()) {
+                feed.onStreamEnd();
+            }
+        }
+        ingestActive = true;
         if (transcoder != null) {
             transcoder.onIngestStart();
         }
@@ -55,6 +66,7 @@ public final class MediaHub {
 
     /** The publisher left: passthrough targets unpublish, transcoded renditions go to the slate. */
     public synchronized void onIngestEnd() {
+        ingestActive = false;
         for (RenditionFeed feed : passthrough.values()) {
             feed.onStreamEnd();
         }
