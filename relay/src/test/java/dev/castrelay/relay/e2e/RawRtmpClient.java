@@ -54,6 +54,11 @@ final class RawRtmpClient implements AutoCloseable {
         }
     }
 
+    /** Our side's port: the relay's log names connections by it. */
+    int localPort() {
+        return socket.getLocalPort();
+    }
+
     RawRtmpClient send(byte[] bytes) {
         try {
             out.write(bytes);
@@ -84,13 +89,7 @@ final class RawRtmpClient implements AutoCloseable {
     /** One message on chunk stream {@code csid} (any id 2..65599): a type 0 header, then type 3 continuations. */
     RawRtmpClient message(int csid, int typeId, long streamId, byte[] payload) {
         ByteArrayOutputStream chunks = new ByteArrayOutputStream();
-        writeBasicHeader(chunks, 0, csid);
-        writeMedium(chunks, 0);
-        writeMedium(chunks, payload.length);
-        chunks.write(typeId);
-        for (int i = 0; i < 4; i++) {
-            chunks.write((int) (streamId >> (8 * i)) & 0xFF); // message stream id is little-endian
-        }
+        writeType0Header(chunks, csid, typeId, streamId, payload.length);
         for (int offset = 0; offset < payload.length; offset += INITIAL_CHUNK_SIZE) {
             if (offset > 0) {
                 writeBasicHeader(chunks, 3, csid);
@@ -98,6 +97,17 @@ final class RawRtmpClient implements AutoCloseable {
             chunks.write(payload, offset, Math.min(INITIAL_CHUNK_SIZE, payload.length - offset));
         }
         return send(chunks.toByteArray());
+    }
+
+    /**
+     * Only the type 0 header of a message on chunk stream {@code csid} that claims {@code declaredLength} bytes,
+     * followed by {@code payloadBytes} zeros (fewer than declared, to test a limit without sending it).
+     */
+    RawRtmpClient messageHeader(int csid, int typeId, long streamId, int declaredLength, int payloadBytes) {
+        ByteArrayOutputStream header = new ByteArrayOutputStream();
+        writeType0Header(header, csid, typeId, streamId, declaredLength);
+        header.writeBytes(new byte[payloadBytes]);
+        return send(header.toByteArray());
     }
 
     /** An AMF0 command on chunk stream 3. */
@@ -171,6 +181,17 @@ final class RawRtmpClient implements AutoCloseable {
             socket.close();
         } catch (IOException e) {
             // Closing a socket the server already closed: nothing to do.
+        }
+    }
+
+    /** Spec 5.3.1.2.1: timestamp 0, length, type id, and the message stream id, which is little-endian. */
+    private static void writeType0Header(ByteArrayOutputStream out, int csid, int typeId, long streamId, int length) {
+        writeBasicHeader(out, 0, csid);
+        writeMedium(out, 0);
+        writeMedium(out, length);
+        out.write(typeId);
+        for (int i = 0; i < 4; i++) {
+            out.write((int) (streamId >> (8 * i)) & 0xFF);
         }
     }
 
