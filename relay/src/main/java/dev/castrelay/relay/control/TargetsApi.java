@@ -80,7 +80,11 @@ final class TargetsApi {
         try {
             runtime.add(result.target());
         } catch (IllegalArgumentException e) {
-            throw duplicate(result.target().id());
+            if (registry.contains(result.target().id())) {
+                throw duplicate(result.target().id());
+            }
+            // What only the RTMP layer checks, such as a URL with no stream name to publish to.
+            throw ApiError.badRequest("invalid target", Secrets.redact(e.getMessage(), keyOf(result.target())));
         } catch (IOException e) {
             throw notSaved(e);
         }
@@ -139,6 +143,10 @@ final class TargetsApi {
             throw ApiError.unknownTarget(id);
         }
         return new Answer(HttpResponseStatus.ACCEPTED, describe(id), null);
+    }
+
+    private static List<String> keyOf(TargetConfig t) {
+        return t.key() == null ? List.of() : List.of(t.key());
     }
 
     private ObjectNode describe(String id) {
