@@ -14,7 +14,7 @@ public final class Cli {
         return create(out, err, CliContext.system());
     }
 
-    /** As {@link #create(PrintWriter, PrintWriter)}, with the environment, stdin and terminal of the caller's choosing. */
+    /** As {@link #create(PrintWriter, PrintWriter)}, with the caller's environment, stdin and terminal. */
     public static CommandLine create(PrintWriter out, PrintWriter err, CliContext context) {
         CommandLine cl = new CommandLine(new RelayCommand(), new ContextFactory(context));
         cl.setOut(out);

@@ -135,8 +135,8 @@ public final class TargetsAddCommand implements Callable<Integer> {
                 BufferedReader in = new BufferedReader(new InputStreamReader(context.stdin(), StandardCharsets.UTF_8));
                 k = in.readLine();
             } catch (IOException e) {
-                throw new CliFailure(CliFailure.Kind.LOCAL, "--key -: cannot read stdin (" + e.getClass().getSimpleName()
-                        + ")");
+                throw new CliFailure(CliFailure.Kind.LOCAL, "--key -: cannot read stdin ("
+                        + e.getClass().getSimpleName() + ")");
             }
         }
         k = k == null ? "" : k.strip();

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
 
 /** {@code relay targets disable ID}: Disable a target; it unpublishes at once and is kept. */
-@Command(name = "disable", mixinStandardHelpOptions = true, description = "Disable a target; it unpublishes at once and is kept.")
+@Command(name = "disable", mixinStandardHelpOptions = true,
+        description = "Disable a target; it unpublishes at once and is kept.")
 public final class TargetsDisableCommand extends TargetActionCommand {
 
     public TargetsDisableCommand(CliContext context) {

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
 
 /** {@code relay targets enable ID}: Enable a target; it starts publishing at once. */
-@Command(name = "enable", mixinStandardHelpOptions = true, description = "Enable a target; it starts publishing at once.")
+@Command(name = "enable", mixinStandardHelpOptions = true,
+        description = "Enable a target; it starts publishing at once.")
 public final class TargetsEnableCommand extends TargetActionCommand {
 
     public TargetsEnableCommand(CliContext context) {

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 
 /** {@code relay targets restart ID}: Reconnect a target now, resetting its backoff. */
-@Command(name = "restart", mixinStandardHelpOptions = true, description = "Reconnect a target now, resetting its backoff.")
+@Command(name = "restart", mixinStandardHelpOptions = true,
+        description = "Reconnect a target now, resetting its backoff.")
 public final class TargetsRestartCommand extends TargetActionCommand {
 
     public TargetsRestartCommand(CliContext context) {

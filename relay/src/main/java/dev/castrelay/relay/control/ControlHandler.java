@@ -66,7 +66,8 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Supplier<List<String>> secrets;
     private final EventExecutor apiExecutor;
 
-    ControlHandler(EventExecutor apiExecutor, Relay relay, String token, boolean publicMetrics, TargetsApi targets, EventStream events,
+    ControlHandler(EventExecutor apiExecutor, Relay relay, String token, boolean publicMetrics, TargetsApi targets,
+                   EventStream events,
                    RelayMetrics metrics, Dashboard dashboard, Supplier<List<String>> secrets) {
         this.relay = relay;
         this.tokenDigest = sha256(token);

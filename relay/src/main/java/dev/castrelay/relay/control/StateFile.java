@@ -105,7 +105,8 @@ public final class StateFile {
         for (int i = 0; i < saved.size(); i++) {
             TargetResult r = ConfigLoader.readTarget(saved.get(i), empty.withTargets(result));
             if (!r.usable()) {
-                throw refused("target #" + (i + 1) + " of " + saved.size() + ": " + r.errors().stream().map(Problem::toString)
+                throw refused("target #" + (i + 1) + " of " + saved.size() + ": " + r.errors().stream()
+                        .map(Problem::toString)
                         .collect(Collectors.joining("; ")));
             }
             TargetConfig t = r.target();

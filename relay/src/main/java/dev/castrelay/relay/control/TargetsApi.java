@@ -65,7 +65,8 @@ final class TargetsApi {
         JsonNode body = ControlHandler.parseJson(text);
         if (!body.isObject()) {
             throw ApiError.badRequest("invalid target", "expected a JSON object such as {\"id\": \"youtube\", "
-                    + "\"platform\": \"youtube\", \"key\": \"...\"}; got " + body.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+                    + "\"platform\": \"youtube\", \"key\": \"...\"}; got "
+                    + body.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
         }
         String id = body.path("id").isTextual() ? body.path("id").asText() : null;
         if (id != null && registry.contains(id)) {
@@ -108,7 +109,8 @@ final class TargetsApi {
         JsonNode enabled = body.get("enabled");
         if (enabled == null || !enabled.isBoolean()) {
             throw ApiError.badRequest("invalid change", "'enabled' must be true or false"
-                    + (enabled == null ? "" : "; got " + enabled.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
+                    + (enabled == null ? ""
+                    : "; got " + enabled.getNodeType().name().toLowerCase(java.util.Locale.ROOT)));
         }
         try {
             runtime.setEnabled(id, enabled.booleanValue());

@@ -76,7 +76,8 @@ class StateFileTest {
         TargetConfig c = target("c", "key-c");
         RelayConfig config = TestRelay.config(dir, false, a, b, c);
         try (TestRelay relay = TestRelay.start(config)) {
-            relay.send("POST", "/api/v1/targets", "{\"id\": \"d\", \"url\": \"rtmp://127.0.0.1:9/x\", \"key\": \"k-d\"}");
+            relay.send("POST", "/api/v1/targets",
+                    "{\"id\": \"d\", \"url\": \"rtmp://127.0.0.1:9/x\", \"key\": \"k-d\"}");
             relay.send("DELETE", "/api/v1/targets/b", null);
             relay.send("PATCH", "/api/v1/targets/c", "{\"enabled\": false}");
             relay.send("PATCH", "/api/v1/targets/d", "{\"enabled\": false}");
@@ -111,7 +112,8 @@ class StateFileTest {
         RelayConfig config = TestRelay.config(dir, false, target("a", "key-a"));
         try (TestRelay relay = TestRelay.start(config)) {
             relay.send("DELETE", "/api/v1/targets/a", null);
-            relay.send("POST", "/api/v1/targets", "{\"id\": \"a\", \"url\": \"rtmp://127.0.0.1:9/y\", \"key\": \"k2\"}");
+            relay.send("POST", "/api/v1/targets",
+                    "{\"id\": \"a\", \"url\": \"rtmp://127.0.0.1:9/y\", \"key\": \"k2\"}");
         }
         try (TestRelay again = TestRelay.start(config)) {
             assertThat(again.service().relay().targets().configs()).singleElement()
