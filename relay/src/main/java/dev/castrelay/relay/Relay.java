@@ -28,6 +28,9 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -49,6 +52,8 @@ public final class Relay implements AutoCloseable {
     private final Transcoder transcoder;
     private final IngestServer ingest;
     private volatile boolean closed;
+    /** The last thumbnail, shared by every dashboard watching. */
+    private volatile Thumbnail thumbnail;
 
     private Relay(RelayConfig config, PusherSettings pusherSettings) throws InterruptedException {
         this.config = config;
@@ -99,6 +104,33 @@ public final class Relay implements AutoCloseable {
 
     public InetSocketAddress ingestAddress() {
         return ingest.localAddress();
+    }
+
+    /**
+     * A JPEG of the ingest picture no older than two seconds, made on demand from a decoded frame (see
+     * {@link Transcoder#thumbnail()}), or empty when there is no transcoded rendition or no picture in time.
+     */
+    public Optional<byte[]> thumbnail(Duration maxWait) {
+        if (transcoder == null || ingestMonitor.health().state() != IngestState.LIVE) {
+            return Optional.empty();
+        }
+        Thumbnail cached = thumbnail;
+        if (cached != null && System.nanoTime() - cached.madeAtNanos() < TimeUnit.SECONDS.toNanos(2)) {
+            return Optional.of(cached.jpeg());
+        }
+        try {
+            byte[] jpeg = transcoder.thumbnail().get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
+            thumbnail = new Thumbnail(jpeg, System.nanoTime());
+            return Optional.of(jpeg);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException | TimeoutException e) {
+            return Optional.empty();
+        }
+    }
+
+    private record Thumbnail(byte[] jpeg, long madeAtNanos) {
     }
 
     public RelayHealth health() {

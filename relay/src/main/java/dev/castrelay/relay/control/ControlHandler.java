@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
@@ -139,6 +140,12 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         if (rest.equals("health")) {
             allow(req, HttpMethod.GET);
             answer = TargetsApi.Answer.ok(HealthDocument.toJson(relay.health(), secrets.get()));
+        } else if (rest.equals("thumbnail")) {
+            allow(req, HttpMethod.GET);
+            byte[] jpeg = relay.thumbnail(Duration.ofMillis(1500)).orElseThrow(() -> new ApiError(
+                    HttpResponseStatus.NOT_FOUND, "no picture", "no live transcoded ingest to take a thumbnail of"));
+            send(ch, HttpResponseStatus.OK, "image/jpeg", jpeg, keepAlive, null);
+            return;
         } else if (rest.equals("events")) {
             allow(req, HttpMethod.GET);
             events.subscribe(ch);
