@@ -6,14 +6,18 @@ import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.rtmp.session.ClientSession;
 import dev.castrelay.rtmp.session.RtmpClientInitializer;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -34,6 +38,17 @@ public final class Pusher implements MediaListener {
     /** Frames dropped this recently keep a target {@code degraded}. */
     private static final long DROP_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** A platform that hangs up this soon after accepting a publish has refused it. */
+    private static final long REFUSAL_WINDOW_MILLIS = 1_000;
+    /**
+     * The socket's send buffer (Linux doubles it). Left to autotuning, a fast path grows it to 4 MB: half a minute
+     * of a 1 Mb/s stream that a stalled platform could hide in the kernel, where lag cannot be seen nor GOPs be
+     * dropped. 512 KB in flight still carries 40 Mb/s over a 100 ms round trip.
+     */
+    private static final int SEND_BUFFER_BYTES = 256 * 1024;
+    /** How often health is evaluated: stalls and lag are seen within a quarter second of crossing a limit. */
+    private static final long TICK_MILLIS = 250;
+    private static final int TICKS_PER_SECOND = (int) (1_000 / TICK_MILLIS);
 
     /** One attempt at a connection; callbacks from an older attempt are ignored. */
     private final class Connection implements ClientSession.Listener {
@@ -48,6 +63,8 @@ public final class Pusher implements MediaListener {
         /** We cut it (stall, no answer): whatever the platform did last was not a refusal. */
         boolean closedByUs;
         long liveSinceNanos;
+        /** RTMP bytes written so far (handshake included), to match the platform's acknowledgements against. */
+        long wireBytes;
 
         /** The first explanation wins: the exception itself says more than the guard's summary of it. */
         void problem(String text) {
@@ -67,6 +84,13 @@ public final class Pusher implements MediaListener {
         public void onRejected(ClientSession s, String description) {
             rejection = description;
         }
+
+        @Override
+        public void onAcknowledged(ClientSession s, long sequenceNumber) {
+            if (this == current && progress != null) {
+                progress.acknowledged(sequenceNumber, System.nanoTime());
+            }
+        }
     }
 
     private final TargetSpec spec;
@@ -85,6 +109,7 @@ public final class Pusher implements MediaListener {
     private boolean enabled;
     private boolean streamActive;
     private int rejections;
+    private long ticks;
     private long lastDropSeen;
     private long lastDropNanos = Long.MIN_VALUE / 2;
 
@@ -119,7 +144,7 @@ public final class Pusher implements MediaListener {
     /** Starts enabled (waiting for media) or disabled. */
     public void start(boolean enable) {
         loop.execute(() -> {
-            ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+            ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
             if (enable) {
                 enabled = true;
                 setState(TargetState.WAITING, null);
@@ -185,7 +210,8 @@ public final class Pusher implements MediaListener {
                 .option(ChannelOption.TCP_NODELAY, true)
                 // Past the high mark the channel reports unwritable and packets wait in our queue, where whole
                 // GOPs can be dropped; Netty's own outbound buffer can only grow.
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
+                .option(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
                 .handler(new RtmpClientInitializer(url, settings.limits(),
                         url.tls() ? ch -> tls.newHandler(ch, url.host(), url.port(), spec.caFile()) : null,
                         conn, problem -> conn.problem(Problems.mask(problem, url))));
@@ -197,6 +223,16 @@ public final class Pusher implements MediaListener {
                 return; // the close future below reports it
             }
             conn.protocol = conn.channel.pipeline().get(ClientSession.class);
+            // Below the RTMP handlers and above TLS: counts the bytes the platform's acknowledgements count.
+            conn.channel.pipeline().addBefore("handshake", "wireBytes", new ChannelOutboundHandlerAdapter() {
+                @Override
+                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+                    if (msg instanceof ByteBuf buf) {
+                        conn.wireBytes += buf.readableBytes();
+                    }
+                    ctx.write(msg, promise);
+                }
+            });
             // Before the guard, which would swallow the exception and keep only its innermost message.
             conn.channel.pipeline().addBefore("guard", "pusher", new ChannelInboundHandlerAdapter() {
                 @Override
@@ -211,6 +247,15 @@ public final class Pusher implements MediaListener {
                 public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
                     conn.problem(Problems.describe(cause, url));
                     ctx.fireExceptionCaught(cause);
+                }
+
+                @Override
+                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                    // A certificate refused while verifying comes as this event, not as an exception.
+                    if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
+                        conn.problem(Problems.describe(tls.cause(), url));
+                    }
+                    ctx.fireUserEventTriggered(evt);
                 }
             });
             // A platform that takes the connection but never accepts the publish must not hold the target.
@@ -233,9 +278,8 @@ public final class Pusher implements MediaListener {
     private void published(Connection conn, ClientSession session) {
         conn.session = session;
         conn.liveSinceNanos = System.nanoTime();
-        conn.progress = new SendProgress(conn.liveSinceNanos);
+        conn.progress = new SendProgress(ClientSession.ACK_WINDOW, conn.liveSinceNanos);
         lastError = null;
-        rejections = 0; // "after a few tries" means consecutive ones
         setState(TargetState.LIVE, null);
         queue.startFromLatestKeyframe();
         // Frames missed while not connected are counted, but only drops while connected mean "falling behind".
@@ -258,8 +302,9 @@ public final class Pusher implements MediaListener {
         while ((everything || conn.channel.isWritable()) && (p = queue.poll()) != null) {
             long timestamp = p.timestamp();
             conn.progress.arrived(timestamp);
-            conn.progress.handedOver(timestamp);
-            conn.session.send(p).addListener(done -> {
+            ChannelFuture write = conn.session.send(p); // encoded at once: wireBytes now counts it
+            conn.progress.handedOver(timestamp, conn.wireBytes);
+            write.addListener(done -> {
                 if (done.isSuccess() && conn == current) {
                     conn.progress.written(timestamp, System.nanoTime());
                 }
@@ -290,6 +335,10 @@ public final class Pusher implements MediaListener {
                 && conn.protocol.isPublishRequested()) {
             // nginx-rtmp's "deny publish" (and other servers) refuse by closing, with no onStatus to quote.
             conn.rejection = "connection closed in answer to publish, without NetStream.Publish.Start";
+        } else if (conn.rejection == null && conn.session != null && !conn.closedByUs
+                && liveMillis < REFUSAL_WINDOW_MILLIS) {
+            // nginx-rtmp's "deny publish" answers NetStream.Publish.Start, then closes at once: a refusal too.
+            conn.rejection = "connection closed " + liveMillis + " ms after the publish was accepted";
         }
         if (conn.rejection != null) {
             rejections++;
@@ -299,6 +348,7 @@ public final class Pusher implements MediaListener {
                 return;
             }
         } else {
+            rejections = 0; // "after a few tries" means consecutive ones
             lastError = conn.problem != null ? conn.problem : "connection closed by " + url.address();
         }
         scheduleRetry();
@@ -320,7 +370,9 @@ public final class Pusher implements MediaListener {
     }
 
     private void tick() {
-        meter.tick();
+        if (++ticks % TICKS_PER_SECOND == 0) {
+            meter.tick();
+        }
         long drops = queue.droppedFrames();
         long now = System.nanoTime();
         if (drops != lastDropSeen) {
@@ -344,7 +396,8 @@ public final class Pusher implements MediaListener {
             conn.channel.close();
             return;
         }
-        boolean behind = queueMs > settings.maxQueueMillis() / 2 || now - lastDropNanos < DROP_MEMORY_NANOS;
+        // Lag only shows once the kernel's buffer is full, so a quarter of the queue is already a real backlog.
+        boolean behind = queueMs > settings.maxQueueMillis() / 4 || now - lastDropNanos < DROP_MEMORY_NANOS;
         if (behind && state == TargetState.LIVE) {
             setState(TargetState.DEGRADED, "queue " + queueMs + " ms, " + drops + " frames dropped");
         } else if (!behind && state == TargetState.DEGRADED) {

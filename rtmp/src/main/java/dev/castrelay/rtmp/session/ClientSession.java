@@ -47,7 +47,18 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
          * words with its code.
          */
         void onRejected(ClientSession session, String description);
+
+        /**
+         * The server acknowledged {@code sequenceNumber} bytes received (wrapping at 2^32): what it has actually
+         * read, unlike what our socket has sent. Servers ack after every {@link #ACK_WINDOW} bytes, which we ask
+         * for; some never ack at all.
+         */
+        default void onAcknowledged(ClientSession session, long sequenceNumber) {
+        }
     }
+
+    /** The window we ask the server to acknowledge after (WindowAcknowledgementSize): small, so acks come often. */
+    public static final long ACK_WINDOW = 64 * 1024;
 
     private enum Pending { CONNECT, RELEASE_STREAM, FC_PUBLISH, CREATE_STREAM, OTHER }
 
@@ -95,6 +106,8 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
         if (evt == HandshakeCompleted.INSTANCE) {
             ctx.write(new SetChunkSize(OUT_CHUNK_SIZE));
             ctx.pipeline().get(ChunkEncoder.class).setChunkSize(OUT_CHUNK_SIZE);
+            // Either peer may announce its window (RTMP 5.4.4); nginx-rtmp then acks our bytes this often.
+            ctx.write(new WindowAcknowledgementSize(ACK_WINDOW));
             Map<String, Object> properties = new LinkedHashMap<>();
             properties.put("app", url.app());
             properties.put("type", "nonprivate");
@@ -123,6 +136,8 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
             ctx.flush();
         } else if (msg instanceof WindowAcknowledgementSize w) {
             ackWindow = w.size();
+        } else if (msg instanceof Acknowledgement a) {
+            listener.onAcknowledged(this, a.sequenceNumber());
         } else if (msg instanceof UserControl u && u.eventType() == UserControl.PING_REQUEST) {
             ctx.writeAndFlush(UserControl.pingResponse(u.value()));
         } else if (msg instanceof MediaMessage m) {
