@@ -237,12 +237,14 @@ function spark(canvas, series) {
   ctx.clearRect(0, 0, w, hgt);
   if (series.length < 2) return;
   const max = Math.max(1, ...series.map((p) => p[1]));
-  const t0 = Date.now() - HISTORY_MS;
+  // The window grows with what has been seen (at least a minute), up to five minutes.
+  const span = Math.min(HISTORY_MS, Math.max(60 * 1000, Date.now() - series[0][0]));
+  const t0 = Date.now() - span;
   ctx.strokeStyle = '#58a6ff';
   ctx.lineWidth = 2;
   ctx.beginPath();
   series.forEach(([t, v], i) => {
-    const x = ((t - t0) / HISTORY_MS) * w;
+    const x = ((t - t0) / span) * w;
     const y = hgt - 2 - (v / max) * (hgt - 4);
     if (i === 0) ctx.moveTo(x, y); else ctx.lineTo(x, y);
   });
