@@ -15,27 +15,27 @@ import java.util.List;
  * The tags of an FLV file (FLV spec 10.1, E.4): a 9-byte header, then tags of 11 header bytes, body and a 4-byte
  * previous-tag size. Enough to replay what ffmpeg wrote as RTMP media messages.
  */
-final class FlvFile {
+public final class FlvFile {
 
     /** One tag: its kind, its timestamp (ms) and its body, an RTMP message payload as it stands. */
-    record Tag(MediaPacket.Kind kind, long timestamp, byte[] body) {
+    public record Tag(MediaPacket.Kind kind, long timestamp, byte[] body) {
 
         /** A fresh packet holding a copy of the body; the caller owns it. */
         MediaPacket toPacket() {
             return MediaPacket.of(kind, timestamp, Unpooled.wrappedBuffer(body.clone()));
         }
 
-        boolean isAvcFrame() {
+        public boolean isAvcFrame() {
             return kind == MediaPacket.Kind.VIDEO && body.length > 5 && (body[0] & 0x0f) == MediaPacket.CODEC_AVC
                     && body[1] == 1;
         }
 
-        boolean isAacFrame() {
+        public boolean isAacFrame() {
             return kind == MediaPacket.Kind.AUDIO && body.length > 2 && ((body[0] & 0xff) >> 4) == MediaPacket.SOUND_AAC
                     && body[1] == 1;
         }
 
-        boolean isKeyframe() {
+        public boolean isKeyframe() {
             return kind == MediaPacket.Kind.VIDEO && ((body[0] & 0xff) >> 4) == 1;
         }
     }
@@ -43,7 +43,7 @@ final class FlvFile {
     private FlvFile() {
     }
 
-    static List<Tag> read(Path file) {
+    public static List<Tag> read(Path file) {
         try {
             ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file));
             if (b.remaining() < 13 || b.get(0) != 'F' || b.get(1) != 'L' || b.get(2) != 'V') {

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * sent when {@code timestamp(i) - timestamp(0)} has passed since publishing started, as an encoder would send it.
  * Lets a test send exactly the bytes it wants, corrupt ones included. Everything runs on one event loop.
  */
-final class ReplayPublisher implements AutoCloseable {
+public final class ReplayPublisher implements AutoCloseable {
 
     private final EventLoopGroup loop = new NioEventLoopGroup(1);
     private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -31,7 +31,7 @@ final class ReplayPublisher implements AutoCloseable {
     private int next;
 
     /** Hears each tag's send, with {@link System#nanoTime()} just after it was written to the socket. */
-    interface TagSent {
+    public interface TagSent {
         void sent(FlvFile.Tag tag, long nanoTime);
     }
 
@@ -41,13 +41,13 @@ final class ReplayPublisher implements AutoCloseable {
     }
 
     /** Connects, publishes, and replays {@code tags} in real time; {@link #finished()} completes after unpublish. */
-    static ReplayPublisher start(String url, List<FlvFile.Tag> tags, TagSent onSent) {
+    public static ReplayPublisher start(String url, List<FlvFile.Tag> tags, TagSent onSent) {
         ReplayPublisher p = new ReplayPublisher(tags, onSent);
         p.connect(RtmpUrl.parse(url));
         return p;
     }
 
-    static ReplayPublisher start(String url, List<FlvFile.Tag> tags) {
+    public static ReplayPublisher start(String url, List<FlvFile.Tag> tags) {
         return start(url, tags, (tag, nanos) -> { });
     }
 
@@ -103,7 +103,7 @@ final class ReplayPublisher implements AutoCloseable {
     }
 
     /** Completes once every tag was sent and the session unpublished. */
-    CompletableFuture<Void> finished() {
+    public CompletableFuture<Void> finished() {
         return done;
     }
 
