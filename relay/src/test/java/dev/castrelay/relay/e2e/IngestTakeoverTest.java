@@ -36,23 +36,23 @@ class IngestTakeoverTest {
             List<NginxRtmpSink> sinks = List.of(a, b);
             PassthroughConfig config = PassthroughConfig.ingestKey(INGEST_KEY);
             sinks.forEach(sink -> config.target(sink.url(), "relayed"));
-            String ingestUrl;
-            try (Relay relay = Relay.start(config.load());
-                 FfmpegPublisher frozen = FfmpegPublisher.builder().fps(FPS).untilStopped()
-                         .publish(ingestUrl = PassthroughEndToEndTest.ingestUrl(relay, INGEST_KEY))) {
-                // A couple of seconds on air first, so the sinks' sessions (named by the second) are told apart.
-                await().atMost(TIMEOUT).untilAsserted(() -> assertThat(relay.health().targets()).allSatisfy(t -> {
-                    assertThat(t.state()).isEqualTo(TargetState.LIVE);
-                    assertThat(t.bytesSent()).isGreaterThan(300_000);
-                }));
+            try (Relay relay = Relay.start(config.load())) {
+                String ingestUrl = PassthroughEndToEndTest.ingestUrl(relay, INGEST_KEY);
+                try (FfmpegPublisher frozen = FfmpegPublisher.builder().fps(FPS).untilStopped().publish(ingestUrl)) {
+                    // A couple of seconds on air first, so the sinks' sessions (named by the second) are told apart.
+                    await().atMost(TIMEOUT).untilAsserted(() -> assertThat(relay.health().targets()).allSatisfy(t -> {
+                        assertThat(t.state()).isEqualTo(TargetState.LIVE);
+                        assertThat(t.bytesSent()).isGreaterThan(300_000);
+                    }));
 
-                // SIGSTOP: the connection stays open and silent, as if the encoder's machine had vanished.
-                Processes.signal(frozen.pid(), "STOP");
-                try (FfmpegPublisher successor = FfmpegPublisher.builder().fps(FPS).duration(SUCCESSOR_STREAM)
-                        .publish(ingestUrl)) {
-                    assertThat(successor.awaitExit(TIMEOUT)).as(successor.stderrTail()).isZero();
-                } finally {
-                    Processes.signal(frozen.pid(), "CONT");
+                    // SIGSTOP: the connection stays open and silent, as if the encoder's machine had vanished.
+                    Processes.signal(frozen.pid(), "STOP");
+                    try (FfmpegPublisher successor = FfmpegPublisher.builder().fps(FPS).duration(SUCCESSOR_STREAM)
+                            .publish(ingestUrl)) {
+                        assertThat(successor.awaitExit(TIMEOUT)).as(successor.stderrTail()).isZero();
+                    } finally {
+                        Processes.signal(frozen.pid(), "CONT");
+                    }
                 }
 
                 for (NginxRtmpSink sink : sinks) {
