@@ -297,24 +297,29 @@ public final class Pusher implements MediaListener {
         if (!isLive(conn)) {
             return;
         }
-        boolean wrote = false;
+        ChannelFuture lastWrite = null;
+        long lastTimestamp = 0;
+        int count = 0;
         MediaPacket p;
         while ((everything || conn.channel.isWritable()) && (p = queue.poll()) != null) {
-            long timestamp = p.timestamp();
-            conn.progress.arrived(timestamp);
-            ChannelFuture write = conn.session.send(p); // encoded at once: wireBytes now counts it
-            conn.progress.handedOver(timestamp, conn.wireBytes);
-            write.addListener(done -> {
-                if (done.isSuccess() && conn == current) {
-                    conn.progress.written(timestamp, System.nanoTime());
-                }
-            });
+            lastTimestamp = p.timestamp();
+            conn.progress.arrived(lastTimestamp);
+            lastWrite = conn.session.send(p); // encoded at once: wireBytes now counts it
+            count++;
+            conn.progress.handedOver(lastTimestamp, conn.wireBytes);
             meter.record(p.size(), p.isVideo() && !p.isSequenceHeader());
             bytesSent += p.size();
             p.release();
-            wrote = true;
         }
-        if (wrote) {
+        if (lastWrite != null) {
+            // Writes complete in order: one listener on the batch's last write says the whole batch left.
+            long written = lastTimestamp;
+            int batch = count;
+            lastWrite.addListener(done -> {
+                if (done.isSuccess() && conn == current) {
+                    conn.progress.written(written, batch, System.nanoTime());
+                }
+            });
             conn.session.flush();
         }
     }

@@ -48,9 +48,9 @@ final class SendProgress {
         }
     }
 
-    /** The socket took the packet of {@code timestamp}. */
-    void written(long timestamp, long nowNanos) {
-        pendingWrites--;
+    /** The socket took every packet up to the one of {@code timestamp}: {@code count} packets in all. */
+    void written(long timestamp, int count, long nowNanos) {
+        pendingWrites -= count;
         writtenTimestamp = Math.max(writtenTimestamp, timestamp);
         if (acked < 0) {
             lastProgressNanos = nowNanos;

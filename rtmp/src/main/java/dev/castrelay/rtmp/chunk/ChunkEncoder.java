@@ -1,6 +1,7 @@
 package dev.castrelay.rtmp.chunk;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.MessageToMessageEncoder;
@@ -105,6 +106,44 @@ public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
             firstChunk = false;
         }
         out.add(composite);
+    }
+
+    /**
+     * One message as chunks that stand alone: a type-0 header, then type-3 continuations. They depend on no
+     * earlier message of the chunk stream, so the same bytes can go to every connection with the same chunk size
+     * and message stream id (see {@link dev.castrelay.rtmp.media.MediaPacket#wireForm}); the chunk stream must
+     * then carry nothing encoded with header compression. The payload is copied once into one buffer.
+     */
+    public static ByteBuf standalone(ByteBufAllocator alloc, int csid, long timestamp, int typeId, long streamId,
+                                     ByteBuf payload, int chunkSize) {
+        if (csid < 2 || csid > 63) {
+            throw new IllegalArgumentException("standalone chunks use a one-byte chunk stream id, not " + csid);
+        }
+        long ts = timestamp & 0xFFFFFFFFL;
+        boolean extended = ts >= 0xFFFFFF;
+        int length = payload.readableBytes();
+        int chunks = Math.max(1, (length + chunkSize - 1) / chunkSize);
+        int ext = extended ? 4 : 0;
+        ByteBuf buf = alloc.buffer(length + 12 + ext + (chunks - 1) * (1 + ext));
+        int offset = 0;
+        for (int i = 0; i < chunks; i++) {
+            if (i == 0) {
+                buf.writeByte(csid);
+                buf.writeMedium(extended ? 0xFFFFFF : (int) ts);
+                buf.writeMedium(length);
+                buf.writeByte(typeId);
+                buf.writeIntLE((int) streamId);
+            } else {
+                buf.writeByte(3 << 6 | csid);
+            }
+            if (extended) {
+                buf.writeInt((int) ts);
+            }
+            int n = Math.min(chunkSize, length - offset);
+            buf.writeBytes(payload, payload.readerIndex() + offset, n);
+            offset += n;
+        }
+        return buf;
     }
 
     private static void writeHeader(ByteBuf buf, int fmt, int csid, long field, int length, RawMessage msg,

@@ -4,6 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Function;
+
 /**
  * One audio, video or script-data message of a stream, as an FLV tag body: the unit the hub, the transcoder and
  * the pushers exchange.
@@ -34,9 +38,26 @@ public final class MediaPacket extends AbstractReferenceCounted {
     /** FLV sound format of AAC. */
     public static final int SOUND_AAC = 10;
 
+    private static final VarHandle WIRE_FORM;
+
+    static {
+        try {
+            WIRE_FORM = MethodHandles.lookup().findVarHandle(MediaPacket.class, "wireForm", WireForm.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The packet as bytes for the wire, for connections that would all encode it the same way ({@code key}). */
+    private record WireForm(long key, ByteBuf bytes) {
+    }
+
     private final Kind kind;
     private final long timestamp;
     private final ByteBuf payload;
+    /** Set once by whichever connection encodes the packet first; read by the others. Released with the packet. */
+    @SuppressWarnings("unused") // through WIRE_FORM
+    private volatile WireForm wireForm;
 
     private MediaPacket(Kind kind, long timestamp, ByteBuf payload) {
         this.kind = kind;
@@ -122,6 +143,35 @@ public final class MediaPacket extends AbstractReferenceCounted {
         return payload.getUnsignedByte(payload.readerIndex()) >> 4;
     }
 
+    /**
+     * The packet encoded for the wire, shared: the first caller with a given {@code key} encodes it, every later
+     * caller with the same key gets the same bytes (one copy however many targets send it). Each call returns its
+     * own retained duplicate, which the caller writes (and so releases). Only one key is kept; a caller with
+     * another key gets a fresh encoding of its own.
+     *
+     * @param key    everything the encoding depends on besides the packet (e.g. message stream id, chunk size)
+     * @param encode makes a new buffer holding the encoded packet
+     */
+    public ByteBuf wireForm(long key, Function<MediaPacket, ByteBuf> encode) {
+        WireForm cached = (WireForm) WIRE_FORM.getVolatile(this);
+        if (cached != null && cached.key() == key) {
+            return cached.bytes().retainedDuplicate();
+        }
+        ByteBuf bytes = encode.apply(this);
+        if (cached == null) {
+            WireForm mine = new WireForm(key, bytes);
+            if (WIRE_FORM.compareAndSet(this, null, mine)) {
+                return bytes.retainedDuplicate();
+            }
+            WireForm winner = (WireForm) WIRE_FORM.getVolatile(this);
+            if (winner.key() == key) {
+                bytes.release(); // another thread encoded it first: share theirs
+                return winner.bytes().retainedDuplicate();
+            }
+        }
+        return bytes;
+    }
+
     /** A packet sharing this payload (retained) on another clock. */
     public MediaPacket retainedWithTimestamp(long newTimestamp) {
         return new MediaPacket(kind, newTimestamp, payload.retainedDuplicate());
@@ -152,6 +202,10 @@ public final class MediaPacket extends AbstractReferenceCounted {
 
     @Override
     protected void deallocate() {
+        WireForm cached = (WireForm) WIRE_FORM.getVolatile(this);
+        if (cached != null) {
+            cached.bytes().release();
+        }
         payload.release();
     }
 

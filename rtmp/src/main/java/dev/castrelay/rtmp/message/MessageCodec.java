@@ -32,6 +32,15 @@ public final class MessageCodec extends MessageToMessageCodec<RawMessage, RtmpMe
     private MessageCodec() {
     }
 
+    /** The chunk stream a kind of media travels on. */
+    public static int chunkStreamOf(MediaPacket.Kind kind) {
+        return switch (kind) {
+            case AUDIO -> CSID_AUDIO;
+            case VIDEO -> CSID_VIDEO;
+            case DATA -> CSID_DATA;
+        };
+    }
+
     @Override
     protected void decode(ChannelHandlerContext ctx, RawMessage raw, List<Object> out) {
         out.add(decode(raw));
@@ -122,11 +131,7 @@ public final class MessageCodec extends MessageToMessageCodec<RawMessage, RtmpMe
         // Java 17 has no pattern switch; the chain below covers every permitted subtype of the sealed interface.
         if (msg instanceof MediaMessage m) {
             MediaPacket packet = m.packet();
-            int csid = switch (packet.kind()) {
-                case AUDIO -> CSID_AUDIO;
-                case VIDEO -> CSID_VIDEO;
-                case DATA -> CSID_DATA;
-            };
+            int csid = chunkStreamOf(packet.kind());
             RawMessage raw = new RawMessage(csid, packet.timestamp(), packet.kind().messageType(), m.streamId(),
                     packet.payload().retainedDuplicate());
             packet.release();

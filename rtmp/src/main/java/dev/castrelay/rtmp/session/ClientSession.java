@@ -8,10 +8,12 @@ import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.rtmp.message.Acknowledgement;
 import dev.castrelay.rtmp.message.CommandMessage;
 import dev.castrelay.rtmp.message.MediaMessage;
+import dev.castrelay.rtmp.message.MessageCodec;
 import dev.castrelay.rtmp.message.RtmpMessage;
 import dev.castrelay.rtmp.message.SetChunkSize;
 import dev.castrelay.rtmp.message.UserControl;
 import dev.castrelay.rtmp.message.WindowAcknowledgementSize;
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -227,14 +229,22 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
         if (!publishing) {
             return null;
         }
-        MediaPacket out;
+        int chunkSize = ctx.pipeline().get(ChunkEncoder.class).chunkSize();
+        int csid = MessageCodec.chunkStreamOf(packet.kind());
+        int type = packet.kind().messageType();
+        ByteBuf wire;
         if (packet.isData()) {
-            out = MediaPacket.of(MediaPacket.Kind.DATA, packet.timestamp(),
-                    Metadata.toSetDataFrame(ctx.alloc(), packet));
+            ByteBuf body = Metadata.toSetDataFrame(ctx.alloc(), packet);
+            wire = ChunkEncoder.standalone(ctx.alloc(), csid, packet.timestamp(), type, streamId, body, chunkSize);
+            body.release();
         } else {
-            out = packet.retain();
+            // Chunked once for every target with this stream id and chunk size, not once per target. Media chunk
+            // streams carry only such standalone chunks, so no header compression state is shared with them.
+            long key = streamId << 32 | chunkSize;
+            wire = packet.wireForm(key, p -> ChunkEncoder.standalone(ctx.alloc(), csid, p.timestamp(), type,
+                    streamId, p.payload(), chunkSize));
         }
-        return ctx.write(new MediaMessage(streamId, out));
+        return ctx.write(wire);
     }
 
     public void flush() {
