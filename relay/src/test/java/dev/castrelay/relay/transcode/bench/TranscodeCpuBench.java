@@ -180,8 +180,11 @@ public final class TranscodeCpuBench {
             double cpu = consumers.stream().mapToDouble(p -> CpuTime.of(p.pid())).sum() - cpu0;
             double media = progress.stream().mapToDouble(TranscodeCpuBench::outTime).sum() - media0;
             publisher.waitFor();
+            // One shared deadline: consumers that fell behind real time (N x ffmpeg on few cores) are not waited out.
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             for (Process c : consumers) {
-                if (!c.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                long left = Math.max(0, deadline - System.nanoTime());
+                if (!c.waitFor(left, java.util.concurrent.TimeUnit.NANOSECONDS)) {
                     Processes.destroyTree(c.toHandle(), Duration.ofSeconds(2));
                 }
             }
