@@ -2,11 +2,14 @@ package dev.castrelay.relay.transcode;
 
 import dev.castrelay.testkit.Processes;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -75,12 +78,26 @@ record Timeline(List<Double> video, List<Double> audio) {
     }
 
     /**
-     * Luma variance of the picture shown at {@code seconds}: decoded by ffmpeg to raw 8-bit grey. A flat card (the
-     * slate) is near 0; a test pattern is in the thousands.
+     * How much the picture changes between {@code a} and {@code b} seconds: the mean absolute difference of their luma
+     * (0-255). A still card (the slate, whatever its text) stays near 0; the moving test pattern does not.
      */
-    static double lumaVarianceAt(Path file, double seconds) {
+    static double lumaChange(Path file, double a, double b) {
+        byte[] x = grey(file, a);
+        byte[] y = grey(file, b);
+        if (x.length != y.length) {
+            throw new AssertionError("pictures at " + a + " s and " + b + " s differ in size in " + file);
+        }
+        double sum = 0;
+        for (int i = 0; i < x.length; i++) {
+            sum += Math.abs((x[i] & 0xff) - (y[i] & 0xff));
+        }
+        return sum / x.length;
+    }
+
+    /** The picture shown at {@code seconds}, decoded by ffmpeg to raw 8-bit grey. */
+    private static byte[] grey(Path file, double seconds) {
         Process p = Processes.start(new ProcessBuilder("ffmpeg", "-nostdin", "-v", "error", "-ss",
-                String.format(java.util.Locale.ROOT, "%.3f", seconds), "-i", file.toString(),
+                String.format(Locale.ROOT, "%.3f", seconds), "-i", file.toString(),
                 "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "-").redirectError(ProcessBuilder.Redirect.DISCARD));
         try {
             p.getOutputStream().close();
@@ -89,17 +106,9 @@ record Timeline(List<Double> video, List<Double> audio) {
             if (grey.length == 0) {
                 throw new AssertionError("ffmpeg decoded no picture at " + seconds + " s of " + file);
             }
-            double sum = 0;
-            double sumSq = 0;
-            for (byte b : grey) {
-                int v = b & 0xff;
-                sum += v;
-                sumSq += (double) v * v;
-            }
-            double mean = sum / grey.length;
-            return sumSq / grey.length - mean * mean;
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return grey;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new AssertionError("interrupted", e);
