@@ -18,6 +18,7 @@ import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
 import dev.castrelay.transcoder.RenditionHealth;
 import dev.castrelay.transcoder.Transcoder;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -66,7 +69,15 @@ public final class Relay implements AutoCloseable {
         }
         transcoder = transcoded.isEmpty() ? null : new Transcoder(transcoded, config.slate(), hub::feed);
         hub.setTranscoder(transcoder);
-        targets = new TargetRegistry(hub, pusherSettings, pusherLoops,
+        // A passthrough rendition's pushers live on the ingest's loop: packets go from the socket read to every
+        // target's socket write on one thread, with no hand-off (nginx-rtmp's model). A transcoded rendition's
+        // pushers share one pusher loop, so an encoded packet is handed over once, not once per target.
+        EventLoop ingestLoop = ingestLoops.next();
+        Map<String, EventLoop> loops = new HashMap<>();
+        for (RenditionConfig r : config.renditions().values()) {
+            loops.put(r.id(), r.passthrough() ? ingestLoop : pusherLoops.next());
+        }
+        targets = new TargetRegistry(hub, pusherSettings, id -> loops.getOrDefault(id, pusherLoops.next()),
                 config.tls() == null ? null : config.tls().caFile());
         for (TargetConfig t : config.targets()) {
             targets.add(t);
@@ -163,11 +174,13 @@ public final class Relay implements AutoCloseable {
         }
         closed = true;
         log.info("shutting down: unpublishing {} targets", targets.configs().size());
-        targets.stopAll(Duration.ofSeconds(3));
+        // Input first, then the encoders flush what they hold and end their streams (the pushers send what is
+        // queued), then every target unpublishes: nothing already encoded is lost on the way out.
         ingest.close();
         if (transcoder != null) {
             transcoder.close();
         }
+        targets.stopAll(Duration.ofSeconds(3));
         for (EventLoopGroup g : List.of(boss, ingestLoops, pusherLoops)) {
             g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }

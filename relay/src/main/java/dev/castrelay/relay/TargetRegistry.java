@@ -9,7 +9,7 @@ import dev.castrelay.targets.PusherSettings;
 import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetSpec;
 import dev.castrelay.targets.TlsContexts;
-import io.netty.channel.EventLoopGroup;
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 
 import java.time.Duration;
@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 
 /**
  * The live set of targets: each a {@link Pusher} subscribed to its rendition's feed. Adding, removing, enabling,
@@ -27,7 +28,8 @@ public final class TargetRegistry {
 
     private final MediaHub hub;
     private final PusherSettings baseSettings;
-    private final EventLoopGroup loops;
+    /** The loop each rendition's pushers live on: one per rendition, so a packet wakes one thread. */
+    private final Function<String, EventLoop> loopFor;
     private final TlsContexts tls = new TlsContexts();
     private final String globalCaFile;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
@@ -35,10 +37,11 @@ public final class TargetRegistry {
     private record Entry(TargetConfig config, Pusher pusher, RenditionFeed feed) {
     }
 
-    public TargetRegistry(MediaHub hub, PusherSettings baseSettings, EventLoopGroup loops, String globalCaFile) {
+    public TargetRegistry(MediaHub hub, PusherSettings baseSettings, Function<String, EventLoop> loopFor,
+                          String globalCaFile) {
         this.hub = hub;
         this.baseSettings = baseSettings;
-        this.loops = loops;
+        this.loopFor = loopFor;
         this.globalCaFile = globalCaFile;
     }
 
@@ -58,7 +61,7 @@ public final class TargetRegistry {
         QueueConfig q = config.queue();
         PusherSettings settings = q == null ? baseSettings
                 : baseSettings.withQueue(q.maxMillis(), q.maxBytes(), q.stallSeconds() * 1000L);
-        Pusher pusher = new Pusher(spec, settings, loops.next(), tls);
+        Pusher pusher = new Pusher(spec, settings, loopFor.apply(config.rendition()), tls);
         pusher.start(config.enabled());
         feed.subscribe(pusher);
         entries.put(config.id(), new Entry(config, pusher, feed));

@@ -1,7 +1,7 @@
 package dev.castrelay.targets;
 
 import dev.castrelay.rtmp.RtmpUrl;
-import dev.castrelay.rtmp.media.MediaListener;
+import dev.castrelay.rtmp.media.LoopBoundListener;
 import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.rtmp.session.ClientSession;
 import dev.castrelay.rtmp.session.RtmpClientInitializer;
@@ -32,7 +32,7 @@ import java.util.concurrent.TimeUnit;
  * policy. {@link #onPacket} never blocks: packets hop onto this pusher's event loop, where all of its state lives,
  * so a slow or dead platform costs the hub and the other targets nothing.
  */
-public final class Pusher implements MediaListener {
+public final class Pusher implements LoopBoundListener {
 
     private static final Logger log = LoggerFactory.getLogger(Pusher.class);
     /** Frames dropped this recently keep a target {@code degraded}. */
@@ -107,6 +107,7 @@ public final class Pusher implements MediaListener {
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> ticker;
     private boolean enabled;
+    private boolean stopped;
     private boolean streamActive;
     private int rejections;
     private long ticks;
@@ -156,6 +157,10 @@ public final class Pusher implements MediaListener {
 
     @Override
     public void onPacket(MediaPacket packet) {
+        if (loop.inEventLoop()) {
+            accept(packet);
+            return;
+        }
         packet.retain();
         loop.execute(() -> {
             try {
@@ -182,7 +187,20 @@ public final class Pusher implements MediaListener {
         });
     }
 
+    @Override
+    public EventLoop executor() {
+        return loop;
+    }
+
+    @Override
+    public void onPacketOnLoop(MediaPacket packet) {
+        accept(packet);
+    }
+
     private void accept(MediaPacket p) {
+        if (stopped) {
+            return; // removed: a packet already on its way must not sit in the queue for ever
+        }
         queue.offer(p);
         streamActive = true;
         boolean live = isLive(current);
@@ -459,6 +477,7 @@ public final class Pusher implements MediaListener {
     public Future<Void> stop() {
         Promise<Void> done = loop.newPromise();
         loop.execute(() -> {
+            stopped = true;
             enabled = false;
             cancelRetry();
             if (ticker != null) {

@@ -1,16 +1,24 @@
 package dev.castrelay.relay.hub;
 
+import dev.castrelay.rtmp.media.LoopBoundListener;
 import dev.castrelay.rtmp.media.MediaListener;
 import dev.castrelay.rtmp.media.MediaPacket;
+import io.netty.util.concurrent.EventExecutor;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Map;
 
 /**
  * The fan-out point of one rendition: every packet goes, shared (not copied), to every subscribed target, and
- * into the {@link GopCache} that primes targets joining mid-stream. Subscribers never block (pushers hand packets
- * to their own event loop), so the lock held while fanning out is only ever held briefly; it orders a new
- * subscriber's replay before the live packets it then receives.
+ * into the {@link GopCache} that primes targets joining mid-stream.
+ *
+ * <p>Targets live on event loops ({@link LoopBoundListener}); a packet is handed to each loop once for all of
+ * its targets, or delivered in place when the producer already runs on that loop (a passthrough rendition's
+ * targets share the ingest's loop, as nginx-rtmp's live module serves every subscriber from one worker). Nothing
+ * here blocks. The lock orders a new subscriber's replay before the live packets it then receives; it is held
+ * only while packets are handed over.
  */
 public final class RenditionFeed implements MediaListener {
 
@@ -19,7 +27,9 @@ public final class RenditionFeed implements MediaListener {
 
     private final String renditionId;
     private final GopCache cache = new GopCache(GOP_CACHE_BYTES);
-    private final List<MediaListener> subscribers = new CopyOnWriteArrayList<>();
+    /** Per loop, its subscribers; replaced, never mutated, so a hand-over task keeps a consistent list. */
+    private volatile Map<EventExecutor, List<LoopBoundListener>> byLoop = Map.of();
+    private volatile List<MediaListener> others = List.of();
     private boolean streaming;
 
     public RenditionFeed(String renditionId) {
@@ -34,7 +44,27 @@ public final class RenditionFeed implements MediaListener {
     public synchronized void onPacket(MediaPacket packet) {
         streaming = true;
         cache.add(packet);
-        for (MediaListener s : subscribers) {
+        for (Map.Entry<EventExecutor, List<LoopBoundListener>> e : byLoop.entrySet()) {
+            EventExecutor loop = e.getKey();
+            List<LoopBoundListener> listeners = e.getValue();
+            if (loop.inEventLoop()) {
+                for (LoopBoundListener l : listeners) {
+                    l.onPacketOnLoop(packet);
+                }
+            } else {
+                packet.retain();
+                loop.execute(() -> {
+                    try {
+                        for (LoopBoundListener l : listeners) {
+                            l.onPacketOnLoop(packet);
+                        }
+                    } finally {
+                        packet.release();
+                    }
+                });
+            }
+        }
+        for (MediaListener s : others) {
             s.onPacket(packet);
         }
     }
@@ -43,26 +73,67 @@ public final class RenditionFeed implements MediaListener {
     public synchronized void onStreamEnd() {
         streaming = false;
         cache.clear();
-        for (MediaListener s : subscribers) {
-            s.onStreamEnd();
-        }
+        byLoop.values().forEach(list -> list.forEach(MediaListener::onStreamEnd));
+        others.forEach(MediaListener::onStreamEnd);
     }
 
     /** Adds a subscriber, first sending it the headers and the current GOP. */
-    public synchronized void subscribe(MediaListener listener) {
-        if (streaming) {
-            cache.replayTo(listener);
+    public void subscribe(MediaListener listener) {
+        if (listener instanceof LoopBoundListener bound) {
+            // On the subscriber's own loop, so a producer running on that loop cannot slip a live packet in
+            // ahead of the replay.
+            bound.executor().execute(() -> {
+                synchronized (this) {
+                    if (streaming) {
+                        cache.replayTo(listener);
+                    }
+                    Map<EventExecutor, List<LoopBoundListener>> next = new LinkedHashMap<>(byLoop);
+                    List<LoopBoundListener> list = new ArrayList<>(next.getOrDefault(bound.executor(), List.of()));
+                    list.add(bound);
+                    next.put(bound.executor(), List.copyOf(list));
+                    byLoop = next;
+                }
+            });
+            return;
         }
-        subscribers.add(listener);
+        synchronized (this) {
+            if (streaming) {
+                cache.replayTo(listener);
+            }
+            List<MediaListener> next = new ArrayList<>(others);
+            next.add(listener);
+            others = List.copyOf(next);
+        }
     }
 
     public void unsubscribe(MediaListener listener) {
-        subscribers.remove(listener);
+        if (listener instanceof LoopBoundListener bound) {
+            bound.executor().execute(() -> removeBound(bound)); // after a subscribe still queued there
+            return;
+        }
+        synchronized (this) {
+            List<MediaListener> next = new ArrayList<>(others);
+            next.remove(listener);
+            others = List.copyOf(next);
+        }
+    }
+
+    private synchronized void removeBound(LoopBoundListener bound) {
+        Map<EventExecutor, List<LoopBoundListener>> next = new LinkedHashMap<>(byLoop);
+        List<LoopBoundListener> list = new ArrayList<>(next.getOrDefault(bound.executor(), List.of()));
+        list.remove(bound);
+        if (list.isEmpty()) {
+            next.remove(bound.executor());
+        } else {
+            next.put(bound.executor(), List.copyOf(list));
+        }
+        byLoop = next;
     }
 
     /** Frees the cache; the feed is not used afterwards. */
     public synchronized void close() {
-        subscribers.clear();
+        byLoop = Map.of();
+        others = List.of();
         cache.clear();
     }
 }

@@ -6,7 +6,12 @@ import dev.castrelay.rtmp.session.RtmpServerInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.net.InetSocketAddress;
@@ -15,19 +20,30 @@ import java.net.InetSocketAddress;
 public final class IngestServer implements AutoCloseable {
 
     private final Channel channel;
+    /** Every open ingest connection, so closing the server also ends them. */
+    private final ChannelGroup connections;
 
-    private IngestServer(Channel channel) {
+    private IngestServer(Channel channel, ChannelGroup connections) {
         this.channel = channel;
+        this.connections = connections;
     }
 
     public static IngestServer bind(InetSocketAddress address, RtmpLimits limits, PublishPolicy policy,
                                     EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
+        ChannelGroup connections = new DefaultChannelGroup("ingest", GlobalEventExecutor.INSTANCE);
+        RtmpServerInitializer rtmp = new RtmpServerInitializer(limits, policy);
         Channel ch = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .option(ChannelOption.SO_BACKLOG, 64)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new RtmpServerInitializer(limits, policy))
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel c) {
+                        connections.add(c);
+                        c.pipeline().addLast(rtmp);
+                    }
+                })
                 .bind(address).sync().channel();
-        return new IngestServer(ch);
+        return new IngestServer(ch, connections);
     }
 
     public InetSocketAddress localAddress() {
@@ -37,5 +53,6 @@ public final class IngestServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly(2, java.util.concurrent.TimeUnit.SECONDS);
     }
 }
