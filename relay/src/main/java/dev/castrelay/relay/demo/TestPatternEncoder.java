@@ -15,7 +15,7 @@ import java.time.Duration;
  * and AAC and published over RTMP with FFmpeg's own RTMP client, in real time, as OBS would. Runs on its own
  * thread until the duration is over or {@link #stop()} is called.
  */
-final class TestPatternEncoder implements AutoCloseable {
+public final class TestPatternEncoder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TestPatternEncoder.class);
 
@@ -30,7 +30,7 @@ final class TestPatternEncoder implements AutoCloseable {
     private volatile long framesSent;
 
     /** @param url the full publish URL, key included: never logged */
-    TestPatternEncoder(String url, int width, int height, int fps, Duration duration) {
+    public TestPatternEncoder(String url, int width, int height, int fps, Duration duration) {
         this.url = url;
         this.width = width;
         this.height = height;
@@ -40,15 +40,16 @@ final class TestPatternEncoder implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
-    long framesSent() {
+    public long framesSent() {
         return framesSent;
     }
 
-    Throwable failure() {
+    /** Null after a clean run; what went wrong otherwise. */
+    public Throwable failure() {
         return failure;
     }
 
@@ -106,12 +107,14 @@ final class TestPatternEncoder implements AutoCloseable {
         }
     }
 
-    void stop() {
+    public void stop() {
         running = false;
     }
 
-    void await(Duration timeout) throws InterruptedException {
+    /** Waits for the publish to end (FFmpeg wrote its trailer and closed); false on timeout. */
+    public boolean await(Duration timeout) throws InterruptedException {
         thread.join(timeout.toMillis());
+        return !thread.isAlive();
     }
 
     @Override

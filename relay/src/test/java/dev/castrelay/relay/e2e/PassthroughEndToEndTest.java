@@ -1,6 +1,7 @@
 package dev.castrelay.relay.e2e;
 
 import dev.castrelay.relay.Relay;
+import dev.castrelay.relay.demo.TestPatternEncoder;
 import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
 import dev.castrelay.testkit.FfmpegPublisher;
@@ -85,8 +86,10 @@ class PassthroughEndToEndTest {
     void streamPublishedByFfmpegsRtmpClientInsideTheJvmReachesASink() throws Exception {
         try (NginxRtmpSink sink = NginxRtmpSink.start();
              Relay relay = Relay.start(PassthroughConfig.ingestKey(INGEST_KEY).target(sink.url(), "javacv").load());
-             JavacvPublisher encoder = JavacvPublisher.publish(ingestUrl(relay, INGEST_KEY), Duration.ofSeconds(6))) {
-            assertThat(encoder.awaitEnd(TIMEOUT)).as("JavaCV publisher finished").isTrue();
+             TestPatternEncoder encoder = new TestPatternEncoder(ingestUrl(relay, INGEST_KEY), 640, 360, 30,
+                     Duration.ofSeconds(6))) {
+            encoder.start();
+            assertThat(encoder.await(TIMEOUT)).as("JavaCV publisher finished").isTrue();
             assertThat(encoder.failure()).isNull();
 
             MediaInfo got = Ffprobe.probe(sink.awaitRecording(TIMEOUT));
