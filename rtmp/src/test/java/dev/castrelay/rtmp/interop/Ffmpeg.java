@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The system ffmpeg and ffprobe, run as peers; their stderr goes to a log file that failures quote. */
 final class Ffmpeg {
@@ -18,8 +17,12 @@ final class Ffmpeg {
     private Ffmpeg() {
     }
 
-    static void assumeInstalled() {
-        assumeTrue(Files.isExecutable(FFMPEG) && Files.isExecutable(FFPROBE), "ffmpeg and ffprobe are not installed");
+    /** Interop is not optional: a machine without the peers fails loudly rather than skipping. */
+    static void requireInstalled() {
+        if (!Files.isExecutable(FFMPEG) || !Files.isExecutable(FFPROBE)) {
+            throw new IllegalStateException("ffmpeg and ffprobe are needed by the interop tests: "
+                    + "apt-get install ffmpeg (.ci/run does)");
+        }
     }
 
     static Process start(Path log, String... args) throws IOException {

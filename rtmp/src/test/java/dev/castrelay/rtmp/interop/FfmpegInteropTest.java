@@ -33,7 +33,7 @@ class FfmpegInteropTest {
 
     @BeforeEach
     void needsFfmpeg() {
-        Ffmpeg.assumeInstalled();
+        Ffmpeg.requireInstalled();
     }
 
     @AfterEach
