@@ -68,6 +68,8 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
     private final Listener listener;
     private final Map<Double, Pending> pending = new HashMap<>();
     private ChannelHandlerContext ctx;
+    private ChunkDecoder decoder;
+    private ChunkEncoder encoder;
     private double nextTransactionId = 1;
     private long streamId = -1;
     private boolean publishRequested;
@@ -101,13 +103,16 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // The codecs sit before the session in every pipeline we build; looked up once, not per message.
+        this.decoder = ctx.pipeline().get(ChunkDecoder.class);
+        this.encoder = ctx.pipeline().get(ChunkEncoder.class);
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == HandshakeCompleted.INSTANCE) {
             ctx.write(new SetChunkSize(OUT_CHUNK_SIZE));
-            ctx.pipeline().get(ChunkEncoder.class).setChunkSize(OUT_CHUNK_SIZE);
+            encoder.setChunkSize(OUT_CHUNK_SIZE);
             // Either peer may announce its window (RTMP 5.4.4); nginx-rtmp then acks our bytes this often.
             ctx.write(new WindowAcknowledgementSize(ACK_WINDOW));
             Map<String, Object> properties = new LinkedHashMap<>();
@@ -134,7 +139,7 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
         } else if (msg instanceof SetChunkSize s) {
             // FFmpeg echoes the server's chunk size and sends with it: servers that never expect ours are happy.
             ctx.write(new SetChunkSize(s.chunkSize()));
-            ctx.pipeline().get(ChunkEncoder.class).setChunkSize(s.chunkSize());
+            encoder.setChunkSize(s.chunkSize());
             ctx.flush();
         } else if (msg instanceof WindowAcknowledgementSize w) {
             ackWindow = w.size();
@@ -149,7 +154,6 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
     }
 
     private void acknowledgeIfDue() {
-        ChunkDecoder decoder = ctx.pipeline().get(ChunkDecoder.class);
         if (ackWindow > 0 && decoder != null && decoder.bytesReceived() - lastAck >= ackWindow) {
             lastAck = decoder.bytesReceived();
             ctx.writeAndFlush(new Acknowledgement(lastAck & 0xFFFFFFFFL));
@@ -229,7 +233,7 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
         if (!publishing) {
             return null;
         }
-        int chunkSize = ctx.pipeline().get(ChunkEncoder.class).chunkSize();
+        int chunkSize = encoder.chunkSize();
         int csid = MessageCodec.chunkStreamOf(packet.kind());
         int type = packet.kind().messageType();
         ByteBuf wire;

@@ -41,6 +41,8 @@ public final class ServerSession extends SimpleChannelInboundHandler<RtmpMessage
 
     private final PublishPolicy policy;
     private ChannelHandlerContext ctx;
+    private ChunkDecoder decoder;
+    private ChunkEncoder encoder;
     private String app;
     private MediaListener listener;
     private long ackWindow;
@@ -77,6 +79,9 @@ public final class ServerSession extends SimpleChannelInboundHandler<RtmpMessage
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        // The codecs sit before the session in every pipeline we build; looked up once, not per message.
+        this.decoder = ctx.pipeline().get(ChunkDecoder.class);
+        this.encoder = ctx.pipeline().get(ChunkEncoder.class);
     }
 
     @Override
@@ -103,7 +108,6 @@ public final class ServerSession extends SimpleChannelInboundHandler<RtmpMessage
         if (ackWindow <= 0) {
             return;
         }
-        ChunkDecoder decoder = ctx.pipeline().get(ChunkDecoder.class);
         long received = decoder == null ? 0 : decoder.bytesReceived();
         if (received - lastAck >= ackWindow) {
             lastAck = received;
@@ -166,7 +170,6 @@ public final class ServerSession extends SimpleChannelInboundHandler<RtmpMessage
         ctx.write(new WindowAcknowledgementSize(WINDOW));
         ctx.write(new SetPeerBandwidth(WINDOW, SetPeerBandwidth.DYNAMIC));
         ctx.write(new SetChunkSize(OUT_CHUNK_SIZE));
-        ChunkEncoder encoder = ctx.pipeline().get(ChunkEncoder.class);
         if (encoder != null) {
             encoder.setChunkSize(OUT_CHUNK_SIZE);
         }
