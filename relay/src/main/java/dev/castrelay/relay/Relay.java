@@ -12,6 +12,7 @@ import dev.castrelay.relay.ingest.IngestPolicy;
 import dev.castrelay.relay.ingest.IngestServer;
 import dev.castrelay.relay.ingest.IngestState;
 import dev.castrelay.rtmp.RtmpLimits;
+import dev.castrelay.rtmp.Transport;
 import dev.castrelay.rtmp.chunk.ChunkLimits;
 import dev.castrelay.targets.PusherSettings;
 import dev.castrelay.targets.TargetHealth;
@@ -20,8 +21,6 @@ import dev.castrelay.transcoder.RenditionHealth;
 import dev.castrelay.transcoder.Transcoder;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,9 +45,9 @@ public final class Relay implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Relay.class);
 
     private final RelayConfig config;
-    private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("ingest-accept", true));
-    private final EventLoopGroup ingestLoops = new NioEventLoopGroup(1, new DefaultThreadFactory("ingest", true));
-    private final EventLoopGroup pusherLoops = new NioEventLoopGroup(2, new DefaultThreadFactory("pusher", true));
+    private final EventLoopGroup boss = Transport.newGroup(1, "ingest-accept");
+    private final EventLoopGroup ingestLoops = Transport.newGroup(1, "ingest");
+    private final EventLoopGroup pusherLoops = Transport.newGroup(2, "pusher");
     private final MediaHub hub = new MediaHub();
     private final IngestMonitor ingestMonitor = new IngestMonitor();
     private final TargetRegistry targets;

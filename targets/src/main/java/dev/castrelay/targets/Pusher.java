@@ -1,6 +1,7 @@
 package dev.castrelay.targets;
 
 import dev.castrelay.rtmp.RtmpUrl;
+import dev.castrelay.rtmp.Transport;
 import dev.castrelay.rtmp.media.LoopBoundListener;
 import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.rtmp.session.ClientSession;
@@ -16,7 +17,6 @@ import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -109,6 +109,11 @@ public final class Pusher implements LoopBoundListener {
     private boolean enabled;
     private boolean stopped;
     private boolean streamActive;
+    private boolean drainScheduled;
+    private final Runnable scheduledDrain = () -> {
+        drainScheduled = false;
+        drain(false);
+    };
     private int rejections;
     private long ticks;
     private long lastDropSeen;
@@ -145,7 +150,11 @@ public final class Pusher implements LoopBoundListener {
     /** Starts enabled (waiting for media) or disabled. */
     public void start(boolean enable) {
         loop.execute(() -> {
-            ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            // Every pusher ticks on the same quarter-second boundaries: a loop carrying many targets wakes once
+            // per tick for all of them, not once for each.
+            long period = TimeUnit.MILLISECONDS.toNanos(TICK_MILLIS);
+            long firstIn = period - Math.floorMod(System.nanoTime(), period);
+            ticker = loop.scheduleAtFixedRate(this::tick, firstIn, period, TimeUnit.NANOSECONDS);
             if (enable) {
                 enabled = true;
                 setState(TargetState.WAITING, null);
@@ -212,7 +221,12 @@ public final class Pusher implements LoopBoundListener {
             queue.startFromLatestKeyframe();
         }
         if (live) {
-            drain(false);
+            // After every packet the loop has in hand (a whole ingest read, a whole hand-over): one write and one
+            // flush per batch, not per packet, and every target's write in the same turn of the loop.
+            if (!drainScheduled) {
+                drainScheduled = true;
+                loop.execute(scheduledDrain);
+            }
         } else if (enabled && current == null && retry == null && state != TargetState.FAILED
                 && queue.hasHeaders() && !queue.isEmpty()) {
             connect();
@@ -223,7 +237,7 @@ public final class Pusher implements LoopBoundListener {
         Connection conn = new Connection();
         current = conn;
         setState(TargetState.CONNECTING, null);
-        Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+        Bootstrap b = new Bootstrap().group(loop).channel(Transport.socketChannel(loop))
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
                 .option(ChannelOption.TCP_NODELAY, true)
                 // Past the high mark the channel reports unwritable and packets wait in our queue, where whole

@@ -4,11 +4,10 @@ import dev.castrelay.config.ControlConfig;
 import dev.castrelay.config.ListenAddress;
 import dev.castrelay.config.TargetConfig;
 import dev.castrelay.relay.Relay;
+import dev.castrelay.rtmp.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.EventExecutor;
@@ -30,7 +29,7 @@ public final class ControlServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
-    private final EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("control", true));
+    private final EventLoopGroup loop = Transport.newGroup(1, "control");
     private final EventExecutor apiExecutor = new DefaultEventExecutor(new DefaultThreadFactory("control-api", true));
     private final RelayMetrics metrics;
     private final EventStream events;
@@ -45,7 +44,7 @@ public final class ControlServer implements AutoCloseable {
         ControlHandler handler = new ControlHandler(apiExecutor, relay, control.token(), control.publicMetrics(),
                 new TargetsApi(runtime, relay.targets(), secrets), events, metrics, new Dashboard(), secrets);
         try {
-            channel = new ServerBootstrap().group(loop).channel(NioServerSocketChannel.class)
+            channel = new ServerBootstrap().group(loop).channel(Transport.serverChannel(loop))
                     .childHandler(new ControlInitializer(limits, handler))
                     .bind(listen.host(), listen.port()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {

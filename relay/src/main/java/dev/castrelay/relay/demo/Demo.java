@@ -13,9 +13,8 @@ import dev.castrelay.config.TargetConfig;
 import dev.castrelay.config.VideoConfig;
 import dev.castrelay.relay.Relay;
 import dev.castrelay.relay.RelayHealth;
+import dev.castrelay.rtmp.Transport;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -56,7 +55,7 @@ public final class Demo {
 
     /** Runs the demo; true when every stand-in received the broadcast. */
     public boolean run() throws Exception {
-        EventLoopGroup platformLoops = new NioEventLoopGroup(1, new DefaultThreadFactory("stand-in", true));
+        EventLoopGroup platformLoops = Transport.newGroup(1, "stand-in");
         List<StandInPlatform> platforms = new ArrayList<>();
         try {
             for (String[] p : PLATFORMS) {

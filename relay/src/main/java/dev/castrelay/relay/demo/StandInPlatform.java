@@ -1,6 +1,7 @@
 package dev.castrelay.relay.demo;
 
 import dev.castrelay.rtmp.RtmpLimits;
+import dev.castrelay.rtmp.Transport;
 import dev.castrelay.rtmp.amf.Amf0Reader;
 import dev.castrelay.rtmp.media.MediaListener;
 import dev.castrelay.rtmp.media.MediaPacket;
@@ -9,7 +10,6 @@ import dev.castrelay.rtmp.session.RtmpServerInitializer;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -72,7 +72,7 @@ final class StandInPlatform implements AutoCloseable {
     StandInPlatform(String name, String app, EventLoopGroup loops) throws InterruptedException {
         this.name = name;
         this.app = app;
-        this.channel = new ServerBootstrap().group(loops).channel(NioServerSocketChannel.class)
+        this.channel = new ServerBootstrap().group(loops).channel(Transport.serverChannel(loops))
                 .childHandler(new RtmpServerInitializer(RtmpLimits.DEFAULT, (request, session) -> {
                     synchronized (received) {
                         received.publishes++;

@@ -1,6 +1,7 @@
 package dev.castrelay.relay.ingest;
 
 import dev.castrelay.rtmp.RtmpLimits;
+import dev.castrelay.rtmp.Transport;
 import dev.castrelay.rtmp.session.PublishPolicy;
 import dev.castrelay.rtmp.session.RtmpServerInitializer;
 import io.netty.bootstrap.ServerBootstrap;
@@ -12,7 +13,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.GlobalEventExecutor;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 
 import java.net.InetSocketAddress;
 
@@ -32,13 +32,15 @@ public final class IngestServer implements AutoCloseable {
                                     EventLoopGroup boss, EventLoopGroup workers) throws InterruptedException {
         ChannelGroup connections = new DefaultChannelGroup("ingest", GlobalEventExecutor.INSTANCE);
         RtmpServerInitializer rtmp = new RtmpServerInitializer(limits, policy);
-        Channel ch = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
+        Channel ch = new ServerBootstrap().group(boss, workers).channel(Transport.serverChannel(boss))
                 .option(ChannelOption.SO_BACKLOG, 64)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.AUTO_READ, false) // the ReadPacer asks for each read
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
                         connections.add(c);
+                        c.pipeline().addLast("pacer", new ReadPacer(ReadPacer.DEFAULT_INTERVAL_MILLIS));
                         c.pipeline().addLast(rtmp);
                     }
                 })
