@@ -36,7 +36,8 @@ import java.util.function.Supplier;
  * {@code GET /api/v1/events}: server-sent events. Every 250 ms the health is read and compared with the last
  * reading; each target or ingest state change becomes an event at once ({@code event: target},
  * {@code event: ingest}), and every second the whole health document goes out ({@code event: health}).
- * Polling rather than callbacks keeps the pushers free of listeners and costs four cheap snapshots a second.
+ * Polling rather than callbacks keeps the pushers free of listeners and costs four cheap snapshots a second,
+ * and only while someone is subscribed.
  *
  * <p>Runs on one executor: the subscriber list and the last reading are owned by it. A subscriber whose socket
  * cannot take more (it stopped reading) is dropped rather than buffered without bound.
@@ -65,7 +66,6 @@ public final class EventStream implements AutoCloseable {
         this.relay = relay;
         this.secrets = secrets;
         this.executor = executor;
-        executor.execute(() -> observe(relay.health()));
         this.ticker = executor.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
@@ -86,12 +86,19 @@ public final class EventStream implements AutoCloseable {
             ch.write(head);
             subscribers.add(ch);
             ch.closeFuture().addListener(f -> executor.execute(() -> subscribers.remove(ch)));
-            send(ch, "health", HealthDocument.toJson(lastHealth != null ? lastHealth : relay.health(),
-                    secrets.get()));
+            if (lastHealth == null) {
+                observe(relay.health()); // the baseline later changes are told against
+            }
+            send(ch, "health", HealthDocument.toJson(lastHealth, secrets.get()));
         });
     }
 
     private void tick() {
+        if (subscribers.isEmpty()) {
+            // Nobody to tell: read nothing (the relay's CPU is the broadcast's), and start afresh for the next one.
+            lastHealth = null;
+            return;
+        }
         RelayHealth h;
         try {
             h = relay.health();
@@ -99,9 +106,6 @@ public final class EventStream implements AutoCloseable {
             return; // the relay is shutting down
         }
         List<ObjectNode> changes = observe(h);
-        if (subscribers.isEmpty()) {
-            return;
-        }
         for (ObjectNode change : changes) {
             broadcast(change.has("id") ? "target" : "ingest", change);
         }
