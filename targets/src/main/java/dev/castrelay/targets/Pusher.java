@@ -312,6 +312,9 @@ public final class Pusher implements LoopBoundListener {
         conn.liveSinceNanos = System.nanoTime();
         conn.progress = new SendProgress(ClientSession.ACK_WINDOW, conn.liveSinceNanos);
         lastError = null;
+        // From now on the platform only sends acknowledgements (and the odd ping): read them once per tick, when
+        // the loop is awake anyway, rather than be woken for each (several a second per target).
+        conn.channel.config().setAutoRead(false);
         setState(TargetState.LIVE, null);
         queue.startFromLatestKeyframe();
         // Frames missed while not connected are counted, but only drops while connected mean "falling behind".
@@ -424,6 +427,7 @@ public final class Pusher implements LoopBoundListener {
             queueMs = queue.durationMillis();
             return;
         }
+        conn.channel.read(); // what the platform sent since the last tick (acks), handled in the loop's next turn
         queueMs = conn.progress.lagMillis(queue.isEmpty());
         long stuckNanos = conn.progress.nanosWithoutProgress(queue.isEmpty(), now);
         if (stuckNanos > TimeUnit.MILLISECONDS.toNanos(settings.stallMillis())) {

@@ -54,8 +54,10 @@ public final class EventStream implements AutoCloseable {
     private final Relay relay;
     private final Supplier<List<String>> secrets;
     private final EventExecutor executor;
-    private final ScheduledFuture<?> ticker;
     // Owned by the executor.
+    /** Runs while anyone is subscribed: with nobody to tell, the relay's CPU is all the broadcast's. */
+    private ScheduledFuture<?> ticker;
+    private boolean closed;
     private final List<Channel> subscribers = new ArrayList<>();
     private Map<String, TargetState> lastTargets = new HashMap<>();
     private IngestState lastIngest;
@@ -66,12 +68,15 @@ public final class EventStream implements AutoCloseable {
         this.relay = relay;
         this.secrets = secrets;
         this.executor = executor;
-        this.ticker = executor.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Answers the request on {@code ch} with the event stream, starting with the current health. */
     public void subscribe(Channel ch) {
         executor.execute(() -> {
+            if (closed) {
+                ch.close();
+                return;
+            }
             if (subscribers.size() >= MAX_SUBSCRIBERS) {
                 ControlHandler.sendError(ch, new ApiError(HttpResponseStatus.SERVICE_UNAVAILABLE,
                         "too many event streams", subscribers.size() + " are open, the maximum is "
@@ -85,7 +90,10 @@ public final class EventStream implements AutoCloseable {
             HttpUtil.setTransferEncodingChunked(head, true);
             ch.write(head);
             subscribers.add(ch);
-            ch.closeFuture().addListener(f -> executor.execute(() -> subscribers.remove(ch)));
+            ch.closeFuture().addListener(f -> executor.execute(() -> unsubscribe(ch)));
+            if (ticker == null) {
+                ticker = executor.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+            }
             if (lastHealth == null) {
                 observe(relay.health()); // the baseline later changes are told against
             }
@@ -93,12 +101,16 @@ public final class EventStream implements AutoCloseable {
         });
     }
 
-    private void tick() {
-        if (subscribers.isEmpty()) {
-            // Nobody to tell: read nothing (the relay's CPU is the broadcast's), and start afresh for the next one.
-            lastHealth = null;
-            return;
+    private void unsubscribe(Channel ch) {
+        subscribers.remove(ch);
+        if (subscribers.isEmpty() && ticker != null) {
+            ticker.cancel(false);
+            ticker = null;
+            lastHealth = null; // the next subscriber starts from a fresh reading
         }
+    }
+
+    private void tick() {
         RelayHealth h;
         try {
             h = relay.health();
@@ -152,7 +164,7 @@ public final class EventStream implements AutoCloseable {
             if (!ch.isWritable()) {
                 // It stopped reading: drop it rather than hold its backlog.
                 subscribers.remove(ch);
-                ch.close();
+                ch.close(); // its close listener stops the ticker if it was the last
             } else {
                 send(ch, event, data);
             }
@@ -167,8 +179,12 @@ public final class EventStream implements AutoCloseable {
 
     @Override
     public void close() {
-        ticker.cancel(false);
         executor.execute(() -> {
+            closed = true;
+            if (ticker != null) {
+                ticker.cancel(false);
+                ticker = null;
+            }
             for (Channel ch : List.copyOf(subscribers)) {
                 ch.close();
             }
