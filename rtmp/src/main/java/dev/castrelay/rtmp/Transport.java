@@ -1,5 +1,6 @@
 package dev.castrelay.rtmp;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollEventLoopGroup;
@@ -26,11 +27,6 @@ public final class Transport {
     private Transport() {
     }
 
-    /** "epoll" or "nio", for the start-up log. */
-    public static String name() {
-        return EPOLL ? "epoll" : "nio";
-    }
-
     /** Daemon event loops named {@code name-N-M}. */
     public static EventLoopGroup newGroup(int threads, String name) {
         DefaultThreadFactory threadFactory = new DefaultThreadFactory(name, true);
@@ -48,6 +44,8 @@ public final class Transport {
     }
 
     private static boolean isEpoll(EventLoopGroup group) {
-        return group.next().parent() instanceof EpollEventLoopGroup; // a loop's parent is its group
+        // A single loop answers for its group; next() would also advance the group's round robin.
+        EventLoopGroup owner = group instanceof EventLoop loop ? loop.parent() : group;
+        return owner instanceof EpollEventLoopGroup;
     }
 }
