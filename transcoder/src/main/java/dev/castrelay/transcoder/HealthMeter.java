@@ -25,17 +25,22 @@ final class HealthMeter {
     private long bytes;
     private double mediaMs;
     private long busyNanos;
+    private long slateFrames;
     private boolean slowWarned;
     private volatile RenditionHealth snapshot;
 
     HealthMeter(String id) {
         this.id = id;
-        this.snapshot = new RenditionHealth(id, "idle", 0, 0, 0);
+        this.snapshot = new RenditionHealth(id, "idle", 0, 0, 0, 0);
     }
 
     void onVideoFrame(int size) {
         frames++;
         bytes += size;
+    }
+
+    void onSlateFrame() {
+        slateFrames++;
     }
 
     void onAudioBytes(int size) {
@@ -68,7 +73,7 @@ final class HealthMeter {
         long kbps = wallSec > 0.2 ? Math.round((bytes - first.bytes()) * 8 / wallSec / 1000) : 0;
         double busySec = (busyNanos - first.busyNanos()) / 1e9;
         double speed = busySec > 0 ? (mediaMs - first.mediaMs()) / 1000 / busySec : 0;
-        snapshot = new RenditionHealth(id, state, round2(fps), kbps, round2(speed));
+        snapshot = new RenditionHealth(id, state, round2(fps), kbps, round2(speed), slateFrames);
         warnIfSlow(state, speed, wallSec);
     }
 

@@ -41,6 +41,8 @@ final class IngestDecoder implements AutoCloseable {
     private AVCodecContext audio;
     private byte[] audioConfig;
     private boolean warnedUnsupported;
+    /** Payloads skipped as corrupt and frames the decoders refused, since this decoder was made. */
+    private long errors;
 
     /** The sinks get each decoded frame (pts in ms), valid only during the call: they ref what they keep. */
     IngestDecoder(Consumer<AVFrame> videoSink, Consumer<AVFrame> audioSink) {
@@ -75,6 +77,7 @@ final class IngestDecoder implements AutoCloseable {
         } else if (type == FlvTags.AVC_NALU && video != null) {
             int from = ri + FlvTags.AVC_HEADER_SIZE;
             if (!AvcFormat.isWellFormedAvcc(b, from, b.writerIndex())) {
+                errors++;
                 corrupt.warn("Skipping corrupt H.264 packet at {} ms ({} bytes): NAL unit lengths do not match the payload",
                         p.timestamp(), p.size());
                 return;
@@ -115,6 +118,7 @@ final class IngestDecoder implements AutoCloseable {
         int ret = avcodec_send_packet(ctx, packet);
         av_packet_unref(packet);
         if (ret < 0 && ret != AVERROR_EAGAIN()) {
+            errors++;
             corrupt.warn("Skipping corrupt {} packet at {} ms ({} bytes): {}", codec, dts, size,
                     TranscoderException.describe(ret));
         }
@@ -128,6 +132,7 @@ final class IngestDecoder implements AutoCloseable {
                 return;
             }
             if (ret < 0) {
+                errors++;
                 corrupt.warn("{} decoder error, frame skipped: {}", codec, TranscoderException.describe(ret));
                 return;
             }
@@ -179,6 +184,7 @@ final class IngestDecoder implements AutoCloseable {
         ctx.thread_count(0); // like the CLI: as many threads as the decoder finds useful
         int ret = avcodec_open2(ctx, decoder, (org.bytedeco.ffmpeg.avutil.AVDictionary) null);
         if (ret < 0) {
+            errors++;
             corrupt.warn("Cannot open the {} decoder from the ingest's sequence header ({} bytes): {}; skipping until "
                     + "a usable one", codec, extradata.length, TranscoderException.describe(ret));
             avcodec_free_context(ctx);
@@ -186,6 +192,11 @@ final class IngestDecoder implements AutoCloseable {
         }
         log.info("Opened the ingest {} decoder ({} bytes of codec configuration)", codec, extradata.length);
         return ctx;
+    }
+
+    /** Payloads skipped as corrupt, frames the decoders refused and sequence headers they could not open. */
+    long errors() {
+        return errors;
     }
 
     private void warnUnsupported(String what) {

@@ -11,6 +11,8 @@ package dev.castrelay.transcoder;
  * @param speed       media seconds encoded per second of the rendition thread's work over the last few seconds:
  *                    the headroom, as the CLI's {@code speed=} shows it for a file; below 1.0 the rendition cannot
  *                    keep up with a live ingest
+ * @param slateFrames video frames of the slate put out since the rendition started: what its targets received
+ *                    that was not the ingest's picture
  */
-public record RenditionHealth(String id, String state, double fps, long bitrateKbps, double speed) {
+public record RenditionHealth(String id, String state, double fps, long bitrateKbps, double speed, long slateFrames) {
 }

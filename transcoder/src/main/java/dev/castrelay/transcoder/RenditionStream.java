@@ -226,6 +226,7 @@ final class RenditionStream implements AutoCloseable {
         long now = System.nanoTime();
         while (state == State.SLATE && slateDueNanos(nextFrame) <= now) {
             encodeVideo(slate.picture());
+            meter.onSlateFrame();
             fillSilenceUpTo(frameMs * nextFrame);
             if (frameMs * nextFrame - slateStartMs >= slateConfig.maxSeconds() * 1000.0) {
                 log.warn("Rendition {}: on slate for {} s, the maximum; ending the stream until the ingest returns",

@@ -119,7 +119,7 @@ public final class HealthDocument {
         List<RenditionHealth> renditions = new ArrayList<>();
         for (JsonNode r : doc.path("renditions")) {
             renditions.add(new RenditionHealth(text(r, "id"), text(r, "state"), r.path("fps").asDouble(),
-                    r.path("bitrateKbps").asLong(), r.path("speed").asDouble()));
+                    r.path("bitrateKbps").asLong(), r.path("speed").asDouble(), r.path("slateFrames").asLong()));
         }
         List<TargetHealth> targets = new ArrayList<>();
         for (JsonNode t : doc.path("targets")) {

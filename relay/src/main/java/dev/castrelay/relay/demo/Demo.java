@@ -14,6 +14,7 @@ import dev.castrelay.config.VideoConfig;
 import dev.castrelay.relay.Relay;
 import dev.castrelay.relay.RelayHealth;
 import dev.castrelay.rtmp.Transport;
+import dev.castrelay.transcoder.RenditionHealth;
 import io.netty.channel.EventLoopGroup;
 
 import java.io.PrintWriter;
@@ -43,6 +44,12 @@ public final class Demo {
         {"x", "twitter", "main", "x"},
     };
 
+    /** A platform that got less than this share of the encoder's frames failed the demo. */
+    private static final double MIN_SHARE = 0.95;
+
+    /** How long past its duration the encoder may take (connecting, a slow machine) before it is stopped. */
+    private static final Duration ENCODER_GRACE = Duration.ofSeconds(10);
+
     private final Duration duration;
     private final PrintWriter out;
     private final BiConsumer<RelayHealth, Instant> healthView;
@@ -68,24 +75,27 @@ public final class Demo {
             out.println("  (stand-ins speak plain RTMP on loopback; real facebook/instagram targets need rtmps://)");
             out.flush();
             TestPatternEncoder encoder;
+            RelayHealth last;
             try (Relay relay = Relay.start(config)) {
                 String ingestUrl = "rtmp://127.0.0.1:" + relay.ingestAddress().getPort() + "/live/" + ingestKey;
                 encoder = new TestPatternEncoder(ingestUrl, 1280, 720, 30, duration);
                 encoder.start();
-                long end = System.nanoTime() + duration.toNanos();
-                while (System.nanoTime() < end && encoder.failure() == null) {
-                    TimeUnit.SECONDS.sleep(2);
+                // The encoder ends by itself once it has sent the whole duration in real time; the deadline only
+                // bounds a publish that cannot keep up.
+                long end = System.nanoTime() + duration.toNanos() + ENCODER_GRACE.toNanos();
+                while (!encoder.await(Duration.ofSeconds(2)) && System.nanoTime() < end) {
                     healthView.accept(relay.health(), Instant.now());
                 }
                 encoder.close();
                 TimeUnit.MILLISECONDS.sleep(1500); // let the last packets reach the stand-ins
-                healthView.accept(relay.health(), Instant.now());
+                last = relay.health();
+                healthView.accept(last, Instant.now());
             }
             if (encoder.failure() != null) {
                 out.println("relay demo: the test-pattern encoder failed: " + encoder.failure().getMessage());
                 return false;
             }
-            return summarize(platforms, encoder.framesSent());
+            return summarize(platforms, encoder, last);
         } finally {
             for (StandInPlatform p : platforms) {
                 p.close();
@@ -94,27 +104,71 @@ public final class Demo {
         }
     }
 
-    private boolean summarize(List<StandInPlatform> platforms, long framesSent) {
+    /**
+     * The verdict a platform would give: {@code ok} only for one publish carrying at least {@link #MIN_SHARE} of the
+     * encoder's frames (the slate's frames are counted apart: they are the relay's, not the encoder's), with audio,
+     * all of it decoding without error.
+     */
+    private boolean summarize(List<StandInPlatform> platforms, TestPatternEncoder encoder, RelayHealth health) {
+        long sent = encoder.framesSent();
         out.println();
-        out.printf("What each platform received (the encoder sent %d video frames, %.1f s):%n", framesSent,
-                framesSent / 30.0);
-        out.printf(Locale.ROOT, "%-10s %-9s %9s %8s %8s %8s %8s %8s  %s%n", "PLATFORM", "SIZE", "PUBLISHES",
-                "VIDEO", "KEYFR", "AUDIO", "SECONDS", "KB/S", "VERDICT");
+        out.printf(Locale.ROOT, "What each platform received (the encoder sent %d video frames, %.1f s at %d fps):%n",
+                sent, sent / (double) encoder.fps(), encoder.fps());
+        out.printf(Locale.ROOT, "%-10s %-9s %9s %8s %8s %8s %8s %8s %8s  %s%n", "PLATFORM", "SIZE", "PUBLISHES",
+                "VIDEO", "SLATE", "KEYFR", "AUDIO", "SECONDS", "KB/S", "VERDICT");
         boolean allGood = true;
-        for (StandInPlatform p : platforms) {
+        for (int i = 0; i < platforms.size(); i++) {
+            StandInPlatform p = platforms.get(i);
+            long slate = slateFrames(health, PLATFORMS[i][2]);
             StandInPlatform.Received r = p.received();
             synchronized (r) {
                 double seconds = r.seconds();
                 long kbps = seconds > 0 ? Math.round(r.bytes * 8 / 1000.0 / seconds) : 0;
-                boolean good = r.publishes >= 1 && r.videoFrames > 0 && r.audioFrames > 0;
-                allGood &= good;
-                out.printf(Locale.ROOT, "%-10s %-9s %9d %8d %8d %8d %8.1f %8d  %s%n", p.name(),
-                        r.width + "x" + r.height, r.publishes, r.videoFrames, r.keyframes, r.audioFrames, seconds,
-                        kbps, good ? "ok" : "NOTHING RECEIVED");
+                long program = Math.max(0, r.videoFrames - slate);
+                String verdict = verdict(r, program, sent);
+                allGood &= verdict.equals("ok");
+                out.printf(Locale.ROOT, "%-10s %-9s %9d %8d %8d %8d %8d %8.1f %8d  %s%n", p.name(),
+                        r.width + "x" + r.height, r.publishes, program, Math.min(slate, r.videoFrames), r.keyframes,
+                        r.audioFrames, seconds, kbps, verdict);
             }
+        }
+        if (!allGood) {
+            out.println("relay demo: FAILED: a platform above fell short (see its verdict)");
         }
         out.flush();
         return allGood;
+    }
+
+    /** {@code ok}, or why not, in words. */
+    private static String verdict(StandInPlatform.Received r, long program, long sent) {
+        List<String> problems = new ArrayList<>();
+        if (r.publishes == 0 || r.videoFrames == 0) {
+            return "NOTHING RECEIVED";
+        }
+        if (r.publishes > 1) {
+            problems.add(r.publishes + " publishes, expected 1 (the relay reconnected)");
+        }
+        if (program < Math.ceil(sent * MIN_SHARE)) {
+            problems.add(String.format(Locale.ROOT, "%d of %d frames (%.0f%%, %.0f%% needed)", program, sent,
+                    sent == 0 ? 0 : 100.0 * program / sent, MIN_SHARE * 100));
+        }
+        if (r.audioFrames == 0) {
+            problems.add("no audio");
+        }
+        long errors = r.decodeErrors();
+        if (errors > 0) {
+            problems.add(errors + " payloads did not decode");
+        }
+        long pictures = r.picturesDecoded();
+        if (pictures < r.videoFrames - errors) {
+            problems.add(pictures + " of " + r.videoFrames + " frames decoded");
+        }
+        return problems.isEmpty() ? "ok" : "FAILED: " + String.join("; ", problems);
+    }
+
+    private static long slateFrames(RelayHealth health, String rendition) {
+        return health.renditions().stream().filter(r -> r.id().equals(rendition))
+                .mapToLong(RenditionHealth::slateFrames).sum();
     }
 
     private static RelayConfig config(List<StandInPlatform> platforms, String ingestKey) {

@@ -7,6 +7,7 @@ import dev.castrelay.rtmp.media.MediaListener;
 import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.rtmp.session.PublishDecision;
 import dev.castrelay.rtmp.session.RtmpServerInitializer;
+import dev.castrelay.transcoder.DecodeCheck;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
@@ -17,12 +18,16 @@ import java.util.Map;
 
 /**
  * A local stand-in for a platform's ingest, for {@code relay demo}: an RTMP server on loopback that accepts any
- * publish and counts what it receives, so the demo can say what each "platform" got.
+ * publish, counts what it receives and decodes it, so the demo can say what each "platform" got and whether a
+ * platform could have played it.
  */
 final class StandInPlatform implements AutoCloseable {
 
     /** What one stand-in received. Written by its event loop, read at the end: synchronized. */
-    static final class Received {
+    static final class Received implements AutoCloseable {
+        private final DecodeCheck decoded = new DecodeCheck();
+        /** Connections may outlive the listener: nothing reaches the freed decoder after close. */
+        private boolean closed;
         int publishes;
         long videoFrames;
         long keyframes;
@@ -34,7 +39,11 @@ final class StandInPlatform implements AutoCloseable {
         int height;
 
         synchronized void record(MediaPacket p) {
+            if (closed) {
+                return;
+            }
             bytes += p.size();
+            decoded.accept(p);
             if (p.isData()) {
                 try {
                     List<Object> values = Amf0Reader.readAll(p.payload().duplicate());
@@ -57,6 +66,22 @@ final class StandInPlatform implements AutoCloseable {
             } else if (p.isAudio() && !p.isSequenceHeader()) {
                 audioFrames++;
             }
+        }
+
+        /** Pictures decoded from what arrived, the decoder's last ones included. */
+        synchronized long picturesDecoded() {
+            decoded.finish();
+            return decoded.pictures();
+        }
+
+        synchronized long decodeErrors() {
+            return decoded.errors();
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            decoded.close();
         }
 
         synchronized double seconds() {
@@ -103,5 +128,6 @@ final class StandInPlatform implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        received.close();
     }
 }
