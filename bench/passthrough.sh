@@ -29,72 +29,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-work="$(mktemp -d /tmp/castrelay-bench.XXXXXX)"
-modules=/usr/lib/nginx/modules
-hz="$(getconf CLK_TCK)"
-pids=()
-
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$work"; else echo "kept $work"; fi
-}
-trap cleanup EXIT
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-# utime+stime of the given pids, in clock ticks (missing processes count 0).
-ticks() {
-  local total=0 p f
-  for p in "$@"; do
-    f="$(cat "/proc/$p/stat" 2>/dev/null || true)"
-    [ -z "$f" ] && continue
-    f="${f##*) }"   # fields after the command name; the state is field 3
-    set -- $f
-    total=$((total + ${12} + ${13}))
-  done
-  echo "$total"
-}
-
-secs() { awk -v t="$1" -v hz="$hz" 'BEGIN { printf "%.2f", t / hz }'; }
-
-await_file_line() { # file pattern timeout_s
-  local deadline=$((SECONDS + $3))
-  until grep -q "$2" "$1" 2>/dev/null; do
-    [ $SECONDS -ge $deadline ] && { echo "timed out waiting for '$2' in $1:" >&2; tail -20 "$1" >&2; exit 1; }
-    sleep 0.1
-  done
-}
-
-nginx_conf() { # dir body
-  cat > "$1/nginx.conf" <<CONF
-load_module $modules/ngx_rtmp_module.so;
-$( [ "$(id -un)" = root ] && echo "user root;" )
-worker_processes 1;
-error_log $1/error.log warn;
-pid $1/nginx.pid;
-events { worker_connections 1024; }
-$2
-CONF
-}
-
-start_nginx() { # dir -> prints master pid
-  nginx -p "$1/" -c "$1/nginx.conf" -g "daemon off;" >"$1/nginx.out" 2>&1 &
-  local pid=$!
-  local deadline=$((SECONDS + 15))
-  until [ -s "$1/nginx.pid" ]; do
-    [ $SECONDS -ge $deadline ] && { echo "nginx in $1 did not start:" >&2; cat "$1/nginx.out" "$1/error.log" >&2; exit 1; }
-    sleep 0.05
-  done
-  echo "$pid"
-}
-
-stop_nginx() { kill -QUIT "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
-
-median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 echo "== building the relay (mvn -q -B -DskipTests install)"
 (cd "$root" && mvn -q -B -DskipTests install) >/dev/null
@@ -107,40 +42,10 @@ ffmpeg -nostdin -hide_banner -loglevel error -y \
   -b:v "$bitrate" -maxrate "$bitrate" -bufsize 6000k -c:a aac -ac 2 -b:a 128k -f flv "$input"
 
 echo "== starting $targets nginx-rtmp sinks (one nginx, one server per port, no recording)"
-sinkdir="$work/sinks"; mkdir -p "$sinkdir"
-sink_ports=()
-servers=""
-for i in $(seq 1 "$targets"); do
-  p="$(free_port)"; sink_ports+=("$p")
-  servers+="  server { listen 127.0.0.1:$p; access_log $sinkdir/access-$i.log; application live { live on; } }"$'\n'
-done
-nginx_conf "$sinkdir" "rtmp {
-$servers}"
-pids+=("$(start_nginx "$sinkdir")")
+start_sinks "$targets"
 
 publish() { # url log
   ffmpeg -nostdin -hide_banner -loglevel error -re -i "$input" -c copy -f flv "$1" >"$2" 2>&1
-}
-
-# Sessions each sink has ended so far, and the bytes received in the newest one (access log: "... - IN OUT ...").
-# The access log line of a session is written when it disconnects, so this waits a little for the last ones.
-check_sinks() { # label expected_sessions
-  local i sessions bytes deadline
-  for i in $(seq 1 "$targets"); do
-    deadline=$((SECONDS + 15))
-    while :; do
-      sessions="$(grep -c '] PUBLISH "' "$sinkdir/access-$i.log" 2>/dev/null || true)"
-      [ "${sessions:-0}" -ge "$2" ] && break
-      if [ $SECONDS -ge $deadline ]; then
-        echo "$1: sink $i saw ${sessions:-0} publish sessions, expected $2" >&2
-        exit 1
-      fi
-      sleep 0.1
-    done
-    bytes="$(grep '] PUBLISH "' "$sinkdir/access-$i.log" | tail -1 | sed -E 's/.*" - ([0-9]+) [0-9]+ .*/\1/')"
-    printf '%s ' "$bytes"
-  done
-  echo
 }
 
 input_bytes="$(stat -c %s "$input")"
@@ -154,19 +59,8 @@ for run in $(seq 1 "$runs"); do
   echo "== run $run/$runs: relay"
   rdir="$work/relay-$run"; mkdir -p "$rdir"
   ingest_port="$(free_port)"
-  {
-    echo "ingest: { listen: 127.0.0.1:$ingest_port, app: live, streamKey: bench-ingest-key }"
-    echo "control: { listen: 127.0.0.1:0, token: bench-token }"
-    echo "stateFile: $rdir/state.json"
-    echo "renditions: { source: { passthrough: true } }"
-    echo "targets:"
-    for i in $(seq 1 "$targets"); do
-      echo "  - { id: sink$i, platform: custom, url: rtmp://127.0.0.1:${sink_ports[$((i - 1))]}/live/, key: bench, rendition: source }"
-    done
-  } >"$rdir/relay.yaml"
-  "$root/bin/relay" run --config "$rdir/relay.yaml" >"$rdir/relay.out" 2>"$rdir/relay.log" &
-  relay_pid=$!; pids+=("$relay_pid")
-  await_file_line "$rdir/relay.out" "relay running" 60
+  relay_yaml "$rdir" "$ingest_port"
+  start_relay "$rdir"
   start_ticks="$(ticks "$relay_pid")"
   t0=$(date +%s.%N)
   publish "rtmp://127.0.0.1:$ingest_port/live/bench-ingest-key" "$rdir/ffmpeg.log" &
@@ -191,18 +85,8 @@ for run in $(seq 1 "$runs"); do
   echo "== run $run/$runs: nginx-rtmp push"
   ndir="$work/nginx-$run"; mkdir -p "$ndir"
   ingest_port="$(free_port)"
-  pushes=""
-  for p in "${sink_ports[@]}"; do pushes+="      push rtmp://127.0.0.1:$p/live;"$'\n'; done
-  nginx_conf "$ndir" "rtmp {
-  server {
-    listen 127.0.0.1:$ingest_port;
-    application live {
-      live on;
-$pushes    }
-  }
-}"
-  master="$(start_nginx "$ndir")"; pids+=("$master")
-  until workers="$(pgrep -P "$master" | tr '\n' ' ')" && [ -n "$workers" ]; do sleep 0.05; done
+  start_nginx_push "$ndir" "$ingest_port"
+  master="$nginx_master"; workers="$nginx_workers"
   n_start="$(ticks "$master" $workers)"
   publish "rtmp://127.0.0.1:$ingest_port/live/bench" "$ndir/ffmpeg.log" &
   sleep "$half"

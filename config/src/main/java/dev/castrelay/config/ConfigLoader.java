@@ -104,7 +104,8 @@ public final class ConfigLoader {
         Problems problems = new Problems();
         String id = body != null && body.path("id").isTextual() ? body.path("id").asText() : null;
         String first = config.renditions().isEmpty() ? null : config.renditions().keySet().iterator().next();
-        TargetConfig target = new TargetReader(problems).read(body, ConfigValidator.runtimePath(id), first);
+        TargetConfig target = new TargetReader(problems).read(body, ConfigValidator.runtimePath(id), first,
+                config.reconnect());
         problems.addUnlessReported(ConfigValidator.validateNewTarget(config, target));
         return new TargetResult(problems.hasErrors() ? null : target, problems.toList());
     }

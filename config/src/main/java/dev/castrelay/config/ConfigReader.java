@@ -23,28 +23,40 @@ final class ConfigReader {
 
     RelayConfig read(JsonNode root) {
         Fields top = Fields.open(root, "", problems,
-                "ingest", "control", "stateFile", "slate", "tls", "renditions", "targets");
+                "ingest", "control", "stateFile", "slate", "tls", "renditions", "targets", "reconnect");
         IngestConfig ingest = ingest(top.mapping("ingest", "listen", "app", "streamKey", "limits"));
         ControlConfig control = control(top.mapping("control", "listen", "token", "publicMetrics"));
         String stateFile = top.text("stateFile", Defaults.STATE_FILE);
         SlateConfig slate = slate(top.mapping("slate", "image", "text", "maxSeconds"));
         TlsConfig tls = new TlsConfig(top.mapping("tls", "caFile").text("caFile", null));
         Map<String, RenditionConfig> renditions = renditions(top.node("renditions"), top.path("renditions"));
-        List<TargetConfig> targets = targets(top.node("targets"), top.path("targets"), renditions);
-        return new RelayConfig(ingest, control, stateFile, slate, tls, renditions, targets);
+        ReconnectConfig reconnect = TargetReader.reconnect(top.mapping("reconnect", TargetReader.RECONNECT_KEYS),
+                Defaults.reconnect());
+        List<TargetConfig> targets = targets(top.node("targets"), top.path("targets"), renditions, reconnect);
+        return new RelayConfig(ingest, control, stateFile, slate, tls, renditions, targets, reconnect);
     }
 
     private IngestConfig ingest(Fields f) {
         String streamKey = f.requiredText("streamKey",
                 "the key encoders must present, e.g. streamKey: ${env:RELAY_INGEST_KEY}");
         Fields l = f.mapping("limits",
-                "maxChunkSize", "maxMessageSize", "maxChunkStreams", "handshakeTimeoutMs", "idleTimeoutMs");
+                "maxChunkSize", "maxMessageSize", "maxChunkStreams", "handshakeTimeoutMs", "idleTimeoutMs",
+                "readIntervalMs", "readBufferBytes", "receiveBufferBytes", "maxBufferedBytes", "commandBufferedBytes",
+                "publishTimeoutMs", "maxUnauthenticated", "maxUnauthenticatedPerAddress");
         RtmpLimitsConfig limits = new RtmpLimitsConfig(
                 (int) Math.min(Integer.MAX_VALUE, l.bytes("maxChunkSize", Defaults.RTMP_MAX_CHUNK_SIZE)),
                 (int) Math.min(Integer.MAX_VALUE, l.bytes("maxMessageSize", Defaults.RTMP_MAX_MESSAGE_SIZE)),
                 l.integer("maxChunkStreams", Defaults.RTMP_MAX_CHUNK_STREAMS),
                 l.whole("handshakeTimeoutMs", Defaults.RTMP_HANDSHAKE_TIMEOUT_MS),
-                l.whole("idleTimeoutMs", Defaults.RTMP_IDLE_TIMEOUT_MS));
+                l.whole("idleTimeoutMs", Defaults.RTMP_IDLE_TIMEOUT_MS),
+                l.whole("readIntervalMs", Defaults.INGEST_READ_INTERVAL_MS),
+                (int) Math.min(Integer.MAX_VALUE, l.bytes("readBufferBytes", Defaults.INGEST_READ_BUFFER_BYTES)),
+                (int) Math.min(Integer.MAX_VALUE, l.bytes("receiveBufferBytes", Defaults.INGEST_RECEIVE_BUFFER_BYTES)),
+                (int) Math.min(Integer.MAX_VALUE, l.bytes("maxBufferedBytes", Defaults.RTMP_MAX_BUFFERED_BYTES)),
+                (int) Math.min(Integer.MAX_VALUE, l.bytes("commandBufferedBytes", Defaults.RTMP_COMMAND_BUFFERED_BYTES)),
+                l.whole("publishTimeoutMs", Defaults.INGEST_PUBLISH_TIMEOUT_MS),
+                l.integer("maxUnauthenticated", Defaults.INGEST_MAX_UNAUTHENTICATED),
+                l.integer("maxUnauthenticatedPerAddress", Defaults.INGEST_MAX_UNAUTHENTICATED_PER_ADDRESS));
         return new IngestConfig(f.text("listen", Defaults.INGEST_LISTEN), f.text("app", Defaults.INGEST_APP),
                 streamKey, limits);
     }
@@ -121,7 +133,8 @@ final class ConfigReader {
                 f.integer("sampleRate", Defaults.AUDIO_SAMPLE_RATE), f.integer("channels", Defaults.AUDIO_CHANNELS));
     }
 
-    private List<TargetConfig> targets(JsonNode node, String path, Map<String, RenditionConfig> renditions) {
+    private List<TargetConfig> targets(JsonNode node, String path, Map<String, RenditionConfig> renditions,
+                                       ReconnectConfig reconnect) {
         List<TargetConfig> targets = new ArrayList<>();
         if (node == null) {
             return targets;
@@ -133,7 +146,7 @@ final class ConfigReader {
         String firstRendition = renditions.isEmpty() ? null : renditions.keySet().iterator().next();
         TargetReader reader = new TargetReader(problems);
         for (int i = 0; i < node.size(); i++) {
-            targets.add(reader.read(node.get(i), Problems.index(path, i), firstRendition));
+            targets.add(reader.read(node.get(i), Problems.index(path, i), firstRendition, reconnect));
         }
         return targets;
     }

@@ -26,6 +26,7 @@ public final class ConfigValidator {
         List<Problem> out = new ArrayList<>();
         ingest(config.ingest(), out);
         control(config.control(), out);
+        reconnect("reconnect", config.reconnect(), out);
         stateFile(config.stateFile(), out);
         slate(config.slate(), out);
         if (config.tls() != null) {
@@ -81,6 +82,17 @@ public final class ConfigValidator {
         range(l.maxChunkStreams(), 1, 65_599, "ingest.limits.maxChunkStreams", out);
         range(l.handshakeTimeoutMs(), 1, Long.MAX_VALUE, "ingest.limits.handshakeTimeoutMs", out);
         range(l.idleTimeoutMs(), 1, Long.MAX_VALUE, "ingest.limits.idleTimeoutMs", out);
+        // Past a second of batching, the relay itself would be a noticeable part of the platforms' delay.
+        range(l.readIntervalMs(), 0, 1_000, "ingest.limits.readIntervalMs", out);
+        range(l.readBufferBytes(), 4_096, 64 * 1024 * 1024, "ingest.limits.readBufferBytes", out);
+        range(l.maxBufferedBytes(), l.maxMessageSize(), Integer.MAX_VALUE, "ingest.limits.maxBufferedBytes", out);
+        range(l.commandBufferedBytes(), 4_096, l.maxBufferedBytes(), "ingest.limits.commandBufferedBytes", out);
+        range(l.publishTimeoutMs(), 1, Long.MAX_VALUE, "ingest.limits.publishTimeoutMs", out);
+        range(l.maxUnauthenticated(), 1, 100_000, "ingest.limits.maxUnauthenticated", out);
+        range(l.maxUnauthenticatedPerAddress(), 1, 100_000, "ingest.limits.maxUnauthenticatedPerAddress", out);
+        if (l.receiveBufferBytes() != 0) {
+            range(l.receiveBufferBytes(), 65_536, 256 * 1024 * 1024, "ingest.limits.receiveBufferBytes", out);
+        }
     }
 
     private static void control(ControlConfig control, List<Problem> out) {
@@ -144,6 +156,13 @@ public final class ConfigValidator {
         } catch (InvalidPathException e) {
             out.add(Problem.error(path, "\"" + file + "\" is not a valid file path"));
         }
+    }
+
+    static void reconnect(String path, ReconnectConfig r, List<Problem> out) {
+        // Up to an hour between tries: past that a target is effectively off, which disable says better.
+        range(r.maxSeconds(), 1, 3_600, path + ".maxSeconds", out);
+        range(r.refusedMaxSeconds(), Math.max(1, r.maxSeconds()), 3_600, path + ".refusedMaxSeconds", out);
+        range(r.maxRefusals(), 1, 1_000, path + ".maxRefusals", out);
     }
 
     static void range(long value, long min, long max, String path, List<Problem> out) {

@@ -29,6 +29,27 @@ public final class Defaults {
     public static final int RTMP_MAX_CHUNK_STREAMS = 64;
     public static final long RTMP_HANDSHAKE_TIMEOUT_MS = 10_000;
     public static final long RTMP_IDLE_TIMEOUT_MS = 30_000;
+    /**
+     * A tenth of a second between ingest read batches: ten wake-ups a second at any bitrate, and a small share of any
+     * platform's buffering.
+     */
+    public static final long INGEST_READ_INTERVAL_MS = 100;
+    /** 256 KiB per read call: a 50 Mb/s batch (625 KB) in three reads. */
+    public static final int INGEST_READ_BUFFER_BYTES = 256 * 1024;
+    /**
+     * 0: the kernel's receive-buffer autotuning, which grows to what the stream needs (megabytes); a fixed SO_RCVBUF
+     * is capped by {@code net.core.rmem_max} and turns autotuning off.
+     */
+    public static final int INGEST_RECEIVE_BUFFER_BYTES = 0;
+    /** A keyframe of the largest message plus the audio around it. */
+    public static final int RTMP_MAX_BUFFERED_BYTES = RTMP_MAX_MESSAGE_SIZE + 1024 * 1024;
+    /** An encoder's commands before its first media are a few hundred bytes each. */
+    public static final int RTMP_COMMAND_BUFFERED_BYTES = 64 * 1024;
+    /** Encoders publish within a second of connecting; ten leaves room for a slow link. */
+    public static final long INGEST_PUBLISH_TIMEOUT_MS = 10_000;
+    /** A primary, a backup and their retries fit many times over; a flood costs at most 64 x 64 KiB. */
+    public static final int INGEST_MAX_UNAUTHENTICATED = 64;
+    public static final int INGEST_MAX_UNAUTHENTICATED_PER_ADDRESS = 8;
 
     public static final String VIDEO_CODEC = "h264";
     public static final Fit VIDEO_FIT = Fit.CROP;
@@ -51,6 +72,12 @@ public final class Defaults {
 
     public static final boolean TARGET_ENABLED = true;
 
+    /** A platform back from an outage of any length is live again within this (OBS retries every 2 s). */
+    public static final int RECONNECT_MAX_SECONDS = 5;
+    /** A platform that said no is not hammered. */
+    public static final int RECONNECT_REFUSED_MAX_SECONDS = 60;
+    public static final int RECONNECT_MAX_REFUSALS = 3;
+
     /** A config file larger than this is refused before parsing. */
     public static final int MAX_CONFIG_BYTES = 1024 * 1024;
     /** A {@code ${file:PATH}} larger than this is refused: it holds a key or a token, not a document. */
@@ -61,7 +88,13 @@ public final class Defaults {
 
     public static RtmpLimitsConfig rtmpLimits() {
         return new RtmpLimitsConfig(RTMP_MAX_CHUNK_SIZE, RTMP_MAX_MESSAGE_SIZE, RTMP_MAX_CHUNK_STREAMS,
-                RTMP_HANDSHAKE_TIMEOUT_MS, RTMP_IDLE_TIMEOUT_MS);
+                RTMP_HANDSHAKE_TIMEOUT_MS, RTMP_IDLE_TIMEOUT_MS, INGEST_READ_INTERVAL_MS, INGEST_READ_BUFFER_BYTES,
+                INGEST_RECEIVE_BUFFER_BYTES, RTMP_MAX_BUFFERED_BYTES, RTMP_COMMAND_BUFFERED_BYTES,
+                INGEST_PUBLISH_TIMEOUT_MS, INGEST_MAX_UNAUTHENTICATED, INGEST_MAX_UNAUTHENTICATED_PER_ADDRESS);
+    }
+
+    public static ReconnectConfig reconnect() {
+        return new ReconnectConfig(RECONNECT_MAX_SECONDS, RECONNECT_REFUSED_MAX_SECONDS, RECONNECT_MAX_REFUSALS);
     }
 
     public static QueueConfig queue() {

@@ -13,6 +13,7 @@ import java.util.Optional;
  *
  * @param tls        global extra trust for {@code rtmps://}, used by targets that have none of their own
  * @param renditions in file order (a {@link java.util.LinkedHashMap})
+ * @param reconnect  how targets without their own {@code reconnect} retry
  */
 public record RelayConfig(
         IngestConfig ingest,
@@ -21,11 +22,24 @@ public record RelayConfig(
         SlateConfig slate,
         TlsConfig tls,
         Map<String, RenditionConfig> renditions,
-        List<TargetConfig> targets) {
+        List<TargetConfig> targets,
+        ReconnectConfig reconnect) {
 
     public RelayConfig {
+        reconnect = reconnect == null ? Defaults.reconnect() : reconnect;
         renditions = renditions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(renditions));
         targets = targets == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(targets));
+    }
+
+    /** With the default {@code reconnect}. */
+    public RelayConfig(IngestConfig ingest, ControlConfig control, String stateFile, SlateConfig slate, TlsConfig tls,
+                       Map<String, RenditionConfig> renditions, List<TargetConfig> targets) {
+        this(ingest, control, stateFile, slate, tls, renditions, targets, null);
+    }
+
+    /** How {@code target} retries: its own {@code reconnect}, else the relay's. */
+    public ReconnectConfig reconnectFor(TargetConfig target) {
+        return target.reconnect() != null ? target.reconnect() : reconnect;
     }
 
     public Optional<TargetConfig> target(String id) {
@@ -42,6 +56,6 @@ public record RelayConfig(
     }
 
     public RelayConfig withTargets(List<TargetConfig> newTargets) {
-        return new RelayConfig(ingest, control, stateFile, slate, tls, renditions, newTargets);
+        return new RelayConfig(ingest, control, stateFile, slate, tls, renditions, newTargets, reconnect);
     }
 }

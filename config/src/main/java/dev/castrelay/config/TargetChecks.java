@@ -34,6 +34,9 @@ final class TargetChecks {
             ConfigValidator.existingFile(t.tls().caFile(), path + ".tls.caFile", "CA file", out);
         }
         queue(path + ".queue", t.queue());
+        if (t.reconnect() != null) {
+            ConfigValidator.reconnect(path + ".reconnect", t.reconnect(), out);
+        }
         if (t.platform() != null && urlOk && rendition != null) {
             out.addAll(PlatformRules.check(path, t, rendition));
         }

@@ -11,9 +11,16 @@ package dev.castrelay.config;
  * @param enabled   disabled targets are kept but not pushed
  * @param tls       extra trust for this target, or null
  * @param queue     queue and stall limits of its pusher
+ * @param reconnect how it retries; null: the relay's {@code reconnect}
  */
 public record TargetConfig(String id, Platform platform, String url, String key, String rendition,
-                           boolean enabled, TlsConfig tls, QueueConfig queue) {
+                           boolean enabled, TlsConfig tls, QueueConfig queue, ReconnectConfig reconnect) {
+
+    /** A target that retries as the relay's {@code reconnect} says. */
+    public TargetConfig(String id, Platform platform, String url, String key, String rendition, boolean enabled,
+                        TlsConfig tls, QueueConfig queue) {
+        this(id, platform, url, key, rendition, enabled, tls, queue, null);
+    }
 
     /** The URL to use: {@code url}, or the platform's default when none is given (null if neither). */
     public String effectiveUrl() {
@@ -56,7 +63,7 @@ public record TargetConfig(String id, Platform platform, String url, String key,
     }
 
     public TargetConfig withEnabled(boolean enabled) {
-        return new TargetConfig(id, platform, url, key, rendition, enabled, tls, queue);
+        return new TargetConfig(id, platform, url, key, rendition, enabled, tls, queue, reconnect);
     }
 
     /** Keys never printed: the key reads {@code ****}, the URL is masked. */
@@ -64,6 +71,6 @@ public record TargetConfig(String id, Platform platform, String url, String key,
     public String toString() {
         return "TargetConfig[id=" + id + ", platform=" + (platform == null ? null : platform.id())
                 + ", url=" + (url == null ? null : Secrets.maskUrl(url)) + ", key=" + Secrets.mask(key)
-                + ", rendition=" + rendition + ", enabled=" + enabled + ", tls=" + tls + ", queue=" + queue + "]";
+                + ", rendition=" + rendition + ", enabled=" + enabled + ", tls=" + tls + ", queue=" + queue + ", reconnect=" + reconnect + "]";
     }
 }

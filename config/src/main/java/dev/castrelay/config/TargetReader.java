@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 /** Maps one entry of {@code targets} (from the file, or a body posted to the control API) onto a {@link TargetConfig}. */
 final class TargetReader {
 
-    static final String[] KEYS = {"id", "platform", "url", "key", "rendition", "enabled", "tls", "queue"};
+    static final String[] KEYS = {"id", "platform", "url", "key", "rendition", "enabled", "tls", "queue", "reconnect"};
+    static final String[] RECONNECT_KEYS = {"maxSeconds", "refusedMaxSeconds", "maxRefusals"};
 
     private final Problems problems;
 
@@ -18,8 +19,9 @@ final class TargetReader {
 
     /**
      * @param defaultRendition the rendition of a target that names none: the first one of the file
+     * @param relayReconnect   the relay's {@code reconnect}, for the keys a target's own one leaves out
      */
-    TargetConfig read(JsonNode node, String path, String defaultRendition) {
+    TargetConfig read(JsonNode node, String path, String defaultRendition, ReconnectConfig relayReconnect) {
         Fields f = Fields.open(node, path, problems, KEYS);
         String url = f.text("url", null);
         Platform platform = platform(f, url != null);
@@ -30,8 +32,18 @@ final class TargetReader {
         Fields q = f.mapping("queue", "maxMillis", "maxBytes", "stallSeconds");
         QueueConfig queue = new QueueConfig(q.whole("maxMillis", Defaults.QUEUE_MAX_MILLIS),
                 q.bytes("maxBytes", Defaults.QUEUE_MAX_BYTES), q.integer("stallSeconds", Defaults.QUEUE_STALL_SECONDS));
+        ReconnectConfig reconnect = f.has("reconnect") ? reconnect(f.mapping("reconnect", RECONNECT_KEYS),
+                relayReconnect) : null;
         return new TargetConfig(f.text("id", null), platform, url, f.text("key", null),
-                f.text("rendition", defaultRendition), f.bool("enabled", Defaults.TARGET_ENABLED), tls, queue);
+                f.text("rendition", defaultRendition), f.bool("enabled", Defaults.TARGET_ENABLED), tls, queue,
+                reconnect);
+    }
+
+    /** A {@code reconnect} mapping, its absent keys from {@code fallback}. */
+    static ReconnectConfig reconnect(Fields r, ReconnectConfig fallback) {
+        return new ReconnectConfig(r.integer("maxSeconds", fallback.maxSeconds()),
+                r.integer("refusedMaxSeconds", fallback.refusedMaxSeconds()),
+                r.integer("maxRefusals", fallback.maxRefusals()));
     }
 
     /** The platform named, {@code custom} when only a URL is given, null (reported) when it cannot be known. */

@@ -93,6 +93,26 @@ class ConfigLoaderTest {
         TargetConfig yt = config.targets().get(0);
         assertThat(yt.enabled()).isTrue();
         assertThat(yt.queue()).isEqualTo(new QueueConfig(8_000, 64L * 1024 * 1024, 10));
+        assertThat(yt.reconnect()).as("a target's own reconnect").isNull();
+        assertThat(config.reconnectFor(yt)).isEqualTo(new ReconnectConfig(5, 60, 3));
+    }
+
+    @Test
+    void reconnectIsSetForTheRelayAndOverriddenPerTargetKeyByKey() {
+        RelayConfig config = Yaml.load(Yaml.minimalWith("targets:", "reconnect: { maxSeconds: 3 }\ntargets:")
+                .replace("key: yt-secret-3", "key: yt-secret-3\n    reconnect: { maxRefusals: 5 }")).orThrow();
+
+        assertThat(config.reconnect()).isEqualTo(new ReconnectConfig(3, 60, 3));
+        assertThat(config.reconnectFor(config.targets().get(0))).isEqualTo(new ReconnectConfig(3, 60, 5));
+    }
+
+    @Test
+    void reconnectOutOfRangeIsAProblemWithItsPath() {
+        LoadResult result = Yaml.load(Yaml.minimalWith("targets:",
+                "reconnect: { maxSeconds: 0, refusedMaxSeconds: 10, maxRefusals: 3 }\ntargets:"));
+
+        assertThat(result.problems()).extracting(Object::toString)
+                .anyMatch(p -> p.contains("reconnect.maxSeconds") && p.contains("got 0"));
     }
 
     @Test
@@ -243,6 +263,6 @@ class ConfigLoaderTest {
         LoadResult result = Yaml.load(Yaml.MINIMAL + "  - youtube\n");
 
         assertThat(result.errors()).extracting(Problem::toString).containsExactly("targets[1]: expected a mapping of "
-                + "id, platform, url, key, rendition, enabled, tls, queue; got a text value");
+                + "id, platform, url, key, rendition, enabled, tls, queue, reconnect; got a text value");
     }
 }

@@ -84,14 +84,19 @@ public final class Relay implements AutoCloseable {
         ListenAddress listen = ListenAddress.parse(config.ingest().listen());
         IngestPolicy policy = new IngestPolicy(config.ingest().app(), config.ingest().streamKey(), hub, ingestMonitor);
         ingest = IngestServer.bind(new InetSocketAddress(listen.host(), listen.port()),
-                rtmpLimits(config.ingest().limits()), policy, boss, ingestLoops);
+                rtmpLimits(config.ingest().limits()), config.ingest().limits(), policy, boss, ingestLoops);
         log.info("ingest listening on rtmp://{}:{}/{}/<stream key>", listen.host(), ingest.localAddress().getPort(),
                 config.ingest().app());
     }
 
     /** Starts everything; the config must be valid (see {@code ConfigLoader}). */
     public static Relay start(RelayConfig config) throws InterruptedException {
-        return new Relay(config, PusherSettings.DEFAULT);
+        return new Relay(config, settingsFor(config));
+    }
+
+    /** The pushers' settings for {@code config}: the defaults, retrying as its {@code reconnect} says. */
+    public static PusherSettings settingsFor(RelayConfig config) {
+        return TargetRegistry.withReconnect(PusherSettings.DEFAULT, config.reconnect());
     }
 
     /** As {@link #start(RelayConfig)}, with pusher timings of the caller's choosing (tests shorten them). */
@@ -100,7 +105,8 @@ public final class Relay implements AutoCloseable {
     }
 
     static RtmpLimits rtmpLimits(RtmpLimitsConfig c) {
-        return new RtmpLimits(new ChunkLimits(c.maxChunkSize(), c.maxMessageSize(), c.maxChunkStreams()),
+        return new RtmpLimits(new ChunkLimits(c.maxChunkSize(), c.maxMessageSize(), c.maxChunkStreams(),
+                c.maxBufferedBytes(), c.commandBufferedBytes()),
                 c.handshakeTimeoutMs(), c.idleTimeoutMs());
     }
 

@@ -1,6 +1,7 @@
 package dev.castrelay.relay;
 
 import dev.castrelay.config.QueueConfig;
+import dev.castrelay.config.ReconnectConfig;
 import dev.castrelay.config.TargetConfig;
 import dev.castrelay.relay.hub.MediaHub;
 import dev.castrelay.relay.hub.RenditionFeed;
@@ -61,10 +62,20 @@ public final class TargetRegistry {
         QueueConfig q = config.queue();
         PusherSettings settings = q == null ? baseSettings
                 : baseSettings.withQueue(q.maxMillis(), q.maxBytes(), q.stallSeconds() * 1000L);
+        if (config.reconnect() != null) {
+            settings = withReconnect(settings, config.reconnect());
+        }
         Pusher pusher = new Pusher(spec, settings, loopFor.apply(config.rendition()), tls);
+        pusher.replayFrom(feed);
         pusher.start(config.enabled());
         feed.subscribe(pusher);
         entries.put(config.id(), new Entry(config, pusher, feed));
+    }
+
+    /** {@code settings} retrying as {@code reconnect} says. */
+    public static PusherSettings withReconnect(PusherSettings settings, ReconnectConfig reconnect) {
+        return settings.withReconnect(reconnect.maxSeconds() * 1000L, reconnect.refusedMaxSeconds() * 1000L,
+                reconnect.maxRefusals());
     }
 
     /** Stops and forgets a target; the future completes once it has unpublished. */

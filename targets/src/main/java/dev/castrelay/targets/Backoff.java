@@ -32,11 +32,6 @@ public final class Backoff {
         this.nextMillis = initialMillis;
     }
 
-    /** 1 s doubling to 30 s, reset after a minute live: PRODUCT.md's defaults. */
-    public static Backoff standard() {
-        return new Backoff(1_000, 30_000, 60_000);
-    }
-
     /** The delay before the next attempt; each call doubles the one after. */
     public long nextDelayMillis() {
         long base = nextMillis;

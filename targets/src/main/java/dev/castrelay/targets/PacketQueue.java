@@ -76,6 +76,25 @@ final class PacketQueue {
     }
 
     /**
+     * Drops the oldest GOP when a newer one is queued (the newest is kept: the platform resumes from it). Returns
+     * whether media went. For a lag that builds up beyond the queue, in the socket and the platform's buffers.
+     */
+    boolean dropOldestGopBeforeNewest() {
+        boolean keyframeAfterHead = false;
+        boolean sawMedia = false;
+        for (MediaPacket p : packets) {
+            if (isMedia(p)) {
+                if (sawMedia && p.isVideo() && p.isKeyframe()) {
+                    keyframeAfterHead = true;
+                    break;
+                }
+                sawMedia = true;
+            }
+        }
+        return keyframeAfterHead && dropOldestGop();
+    }
+
+    /**
      * Drops the media from the head up to the next keyframe after it (never half a GOP); with no later keyframe,
      * all media. Headers met on the way stay, in order, for the frames after them. Returns whether media went.
      */
@@ -182,6 +201,17 @@ final class PacketQueue {
     }
 
     /** Media time from the oldest media packet to the newest; headers kept at the head do not count. */
+    /** The timestamp of the newest media packet queued; {@code Long.MIN_VALUE} when none is. */
+    long newestTimestamp() {
+        for (var it = packets.descendingIterator(); it.hasNext(); ) {
+            MediaPacket p = it.next();
+            if (isMedia(p)) {
+                return p.timestamp();
+            }
+        }
+        return Long.MIN_VALUE;
+    }
+
     long durationMillis() {
         if (packets.size() < 2) {
             return 0;

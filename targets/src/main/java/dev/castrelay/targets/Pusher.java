@@ -25,6 +25,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -38,8 +43,6 @@ public final class Pusher implements LoopBoundListener {
     /** Frames dropped this recently keep a target {@code degraded}. */
     private static final long DROP_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-    /** A platform that hangs up this soon after accepting a publish has refused it. */
-    private static final long REFUSAL_WINDOW_MILLIS = 1_000;
     /**
      * The socket's send buffer (Linux doubles it). Left to autotuning, a fast path grows it to 4 MB: half a minute
      * of a 1 Mb/s stream that a stalled platform could hide in the kernel, where lag cannot be seen nor GOPs be
@@ -60,9 +63,11 @@ public final class Pusher implements LoopBoundListener {
         String problem;
         String rejection;
         boolean unpublishing;
-        /** We cut it (stall, no answer): whatever the platform did last was not a refusal. */
-        boolean closedByUs;
+        /** We cut it: the platform accepted nothing for too long. */
+        boolean stalled;
         long liveSinceNanos;
+        /** The newest packet queued when the publish started: sent as a catch-up, not counted as lag. */
+        long joinTimestamp = Long.MIN_VALUE;
         /** RTMP bytes written so far (handshake included), to match the platform's acknowledgements against. */
         long wireBytes;
 
@@ -101,7 +106,9 @@ public final class Pusher implements LoopBoundListener {
 
     // Owned by the event loop.
     private final PacketQueue queue;
+    /** Delays after network failures (short) and after the platform's refusals (long). */
     private final Backoff backoff;
+    private final Backoff refusalBackoff;
     private final RateMeter meter = new RateMeter(5);
     private Connection current;
     private ScheduledFuture<?> retry;
@@ -117,6 +124,15 @@ public final class Pusher implements LoopBoundListener {
     private int rejections;
     private long ticks;
     private long lastDropSeen;
+    /** Frames dropped while connected: what the platform should have had. Skips while not connected do not count. */
+    private long connectedDrops;
+    /** Where a (re)connection starts from; set before {@link #start}. */
+    private GopReplay gopReplay = GopReplay.NONE;
+    /**
+     * The packets the last priming took from the GOP cache: the same ones may still be on their way in hand-over
+     * tasks queued before it, and are skipped; the first packet not among them ends the set.
+     */
+    private Set<MediaPacket> primed;
     private long lastDropNanos = Long.MIN_VALUE / 2;
 
     // Written on the event loop, read by health snapshots from any thread.
@@ -137,10 +153,16 @@ public final class Pusher implements LoopBoundListener {
         this.tls = tls;
         this.queue = new PacketQueue(settings.maxQueueMillis(), settings.maxQueueBytes());
         this.backoff = settings.newBackoff();
+        this.refusalBackoff = settings.newRefusalBackoff();
     }
 
     public String id() {
         return spec.id();
+    }
+
+    /** The GOP cache a (re)connection starts from; call before {@link #start}. */
+    public void replayFrom(GopReplay replay) {
+        this.gopReplay = replay;
     }
 
     public TargetSpec spec() {
@@ -210,6 +232,12 @@ public final class Pusher implements LoopBoundListener {
         if (stopped) {
             return; // removed: a packet already on its way must not sit in the queue for ever
         }
+        if (primed != null) {
+            if (primed.contains(p)) {
+                return; // already queued from the GOP cache
+            }
+            primed = null;
+        }
         queue.offer(p);
         streamActive = true;
         boolean live = isLive(current);
@@ -233,7 +261,27 @@ public final class Pusher implements LoopBoundListener {
         }
     }
 
+    /**
+     * Fills the queue from the GOP cache: headers, then everything since the latest keyframe, so this connection
+     * starts at once from a keyframe the platforms before it already had, not a GOP later.
+     */
+    private void primeFromCache() {
+        List<MediaPacket> cached = new ArrayList<>();
+        gopReplay.replayTo(p -> cached.add(p.retain()));
+        boolean hasKeyframe = cached.stream().anyMatch(p -> p.isVideo() && p.isKeyframe() && !p.isSequenceHeader());
+        if (hasKeyframe) {
+            queue.clear();
+            primed = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (MediaPacket p : cached) {
+                queue.offer(p);
+                primed.add(p);
+            }
+        }
+        cached.forEach(MediaPacket::release);
+    }
+
     private void connect() {
+        primeFromCache();
         Connection conn = new Connection();
         current = conn;
         setState(TargetState.CONNECTING, null);
@@ -295,7 +343,6 @@ public final class Pusher implements LoopBoundListener {
             loop.schedule(() -> {
                 if (conn == current && conn.session == null && conn.channel.isActive()) {
                     conn.problem(url.address() + " did not accept the publish within " + answerMillis + " ms");
-                    conn.closedByUs = true;
                     conn.channel.close();
                 }
             }, answerMillis, TimeUnit.MILLISECONDS);
@@ -317,8 +364,10 @@ public final class Pusher implements LoopBoundListener {
         conn.channel.config().setAutoRead(false);
         setState(TargetState.LIVE, null);
         queue.startFromLatestKeyframe();
-        // Frames missed while not connected are counted, but only drops while connected mean "falling behind".
+        // Frames skipped while not connected are no drops: the platform was not there to miss them.
         lastDropSeen = queue.droppedFrames();
+        // What was queued at the join (the cached GOP) is sent at full speed: catching up is no falling behind.
+        conn.joinTimestamp = queue.newestTimestamp();
         for (MediaPacket h : queue.headers()) {
             session.send(h);
             h.release();
@@ -368,34 +417,39 @@ public final class Pusher implements LoopBoundListener {
                 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - conn.liveSinceNanos);
         backoff.connectionEnded(liveMillis);
         meter.reset();
-        if (!enabled || conn.unpublishing) {
+        if (!enabled) {
             return;
         }
-        if (conn.rejection == null && conn.session == null && !conn.closedByUs && conn.protocol != null
-                && conn.protocol.isPublishRequested()) {
-            // nginx-rtmp's "deny publish" (and other servers) refuse by closing, with no onStatus to quote.
-            conn.rejection = "connection closed in answer to publish, without NetStream.Publish.Start";
-        } else if (conn.rejection == null && conn.session != null && !conn.closedByUs
-                && liveMillis < REFUSAL_WINDOW_MILLIS) {
-            // nginx-rtmp's "deny publish" answers NetStream.Publish.Start, then closes at once: a refusal too.
-            conn.rejection = "connection closed " + liveMillis + " ms after the publish was accepted";
+        CloseOutcome outcome = CloseOutcome.classify(new CloseOutcome.Facts(conn.rejection, conn.problem,
+                conn.stalled, conn.unpublishing, conn.protocol != null && conn.protocol.isPublishRequested(),
+                liveMillis, url.address()));
+        if (outcome instanceof CloseOutcome.OurClose) {
+            return;
         }
-        if (conn.rejection != null) {
+        if (outcome instanceof CloseOutcome.Refusal refusal) {
             rejections++;
-            lastError = "platform rejected the stream: " + conn.rejection;
+            lastError = refusal.describe();
             if (rejections >= settings.maxRejections()) {
-                setState(TargetState.FAILED, "gave up after " + rejections + " rejections");
+                setState(TargetState.FAILED, "gave up after " + rejections + " refusals in a row");
                 return;
             }
+            scheduleRetry(refusalBackoff);
         } else {
-            rejections = 0; // "after a few tries" means consecutive ones
-            lastError = conn.problem != null ? conn.problem : "connection closed by " + url.address();
+            // NetworkFailure or Stall: the network's fault, retried quickly.
+            retryAfterNetwork(outcome.describe());
         }
-        scheduleRetry();
     }
 
-    private void scheduleRetry() {
-        long delay = backoff.nextDelayMillis();
+    /** The network's fault, not the platform's word: quick retries, forever, and the refusal count starts over. */
+    private void retryAfterNetwork(String problem) {
+        rejections = 0;
+        refusalBackoff.reset();
+        lastError = problem;
+        scheduleRetry(backoff);
+    }
+
+    private void scheduleRetry(Backoff delays) {
+        long delay = delays.nextDelayMillis();
         retryAtMillis = System.currentTimeMillis() + delay;
         setState(TargetState.RECONNECTING, "retry in " + delay + " ms");
         retry = loop.schedule(() -> {
@@ -416,12 +470,13 @@ public final class Pusher implements LoopBoundListener {
         long drops = queue.droppedFrames();
         long now = System.nanoTime();
         if (drops != lastDropSeen) {
-            lastDropSeen = drops;
             if (isLive(current)) {
+                connectedDrops += drops - lastDropSeen;
                 lastDropNanos = now;
             }
+            lastDropSeen = drops;
         }
-        droppedFrames = drops;
+        droppedFrames = connectedDrops;
         Connection conn = current;
         if (!isLive(conn) || (state != TargetState.LIVE && state != TargetState.DEGRADED)) {
             queueMs = queue.durationMillis();
@@ -429,22 +484,40 @@ public final class Pusher implements LoopBoundListener {
         }
         conn.channel.read(); // what the platform sent since the last tick (acks), handled in the loop's next turn
         queueMs = conn.progress.lagMillis(queue.isEmpty());
+        if (queueMs > settings.maxQueueMillis()) {
+            boundLag(conn);
+        }
         long stuckNanos = conn.progress.nanosWithoutProgress(queue.isEmpty(), now);
         if (stuckNanos > TimeUnit.MILLISECONDS.toNanos(settings.stallMillis())) {
             conn.problem("stalled: " + url.address() + " accepted nothing for "
                     + TimeUnit.NANOSECONDS.toSeconds(stuckNanos) + " s");
-            conn.closedByUs = true;
+            conn.stalled = true;
             conn.channel.close();
             return;
         }
-        // Lag only shows once the kernel's buffer is full, so a quarter of the queue is already a real backlog.
-        boolean behind = queueMs > settings.maxQueueMillis() / 4 || now - lastDropNanos < DROP_MEMORY_NANOS;
+        // Lag only shows once the kernel's buffer is full, so a quarter of the queue is already a real backlog; until
+        // the platform has had what was queued at the join, the lag is that catch-up, not a slow platform.
+        boolean joined = conn.progress.reachedTimestamp() >= conn.joinTimestamp;
+        boolean behind = joined && queueMs > settings.maxQueueMillis() / 4 || now - lastDropNanos < DROP_MEMORY_NANOS;
         if (behind && state == TargetState.LIVE) {
             setState(TargetState.DEGRADED, "queue " + queueMs + " ms, " + drops + " frames dropped");
         } else if (!behind && state == TargetState.DEGRADED) {
             setState(TargetState.LIVE, "caught up");
         }
         drain(false);
+    }
+
+    /**
+     * The viewer's lag (what the platform has, against what arrived) passed {@code queue.maxMillis}: drop whole GOPs
+     * from the oldest end until what is in flight and what is queued come under half the bound, keeping the newest
+     * GOP. What is in flight cannot be taken back, so the measured lag falls once the platform reads past the gap.
+     */
+    private void boundLag(Connection conn) {
+        long inFlight = conn.progress.inFlightMillis(queue.isEmpty());
+        long target = settings.maxQueueMillis() / 2;
+        while (inFlight + queue.durationMillis() > target && queue.dropOldestGopBeforeNewest()) {
+            // one GOP at a time, oldest first
+        }
     }
 
     /** Stops sending and keeps the target; persisted by the caller. */
@@ -465,6 +538,7 @@ public final class Pusher implements LoopBoundListener {
             enabled = true;
             rejections = 0;
             backoff.reset();
+            refusalBackoff.reset();
             setState(TargetState.WAITING, null);
             connectIfReady();
         });
@@ -480,6 +554,7 @@ public final class Pusher implements LoopBoundListener {
             hangUp();
             rejections = 0;
             backoff.reset();
+            refusalBackoff.reset();
             setState(TargetState.WAITING, "restart requested");
             connectIfReady();
         });
@@ -544,7 +619,9 @@ public final class Pusher implements LoopBoundListener {
             return;
         }
         state = next;
-        since = Instant.now();
+        if (!(isSending(previous) && isSending(next))) {
+            since = Instant.now(); // a live period's uptime runs through degraded and back
+        }
         if (next != TargetState.RECONNECTING) {
             retryAtMillis = 0;
         }
@@ -558,6 +635,10 @@ public final class Pusher implements LoopBoundListener {
             log.info("target {}: {} -> {}{}", spec.id(), previous.id(), next.id(),
                     detail == null ? "" : " (" + detail + ")");
         }
+    }
+
+    private static boolean isSending(TargetState s) {
+        return s == TargetState.LIVE || s == TargetState.DEGRADED;
     }
 
     /** A consistent-enough snapshot for health reports; safe from any thread. */

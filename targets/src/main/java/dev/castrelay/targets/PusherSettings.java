@@ -10,23 +10,37 @@ import dev.castrelay.rtmp.RtmpLimits;
  * @param maxQueueBytes    bytes the queue holds before dropping whole GOPs
  * @param stallMillis      nothing drained for this long while data waits: reconnect
  * @param backoffInitialMillis first reconnect delay
- * @param backoffMaxMillis     reconnect delay cap
+ * @param backoffMaxMillis     reconnect delay cap after a network failure ({@code reconnect.maxSeconds})
+ * @param refusedMaxMillis     reconnect delay cap after the platform refused ({@code reconnect.refusedMaxSeconds})
  * @param backoffResetMillis   live this long and the backoff starts over
- * @param maxRejections    consecutive rejections by the platform before the target is {@code failed}
+ * @param maxRejections    consecutive refusals by the platform before the target is {@code failed}
+ *                         ({@code reconnect.maxRefusals})
  */
 public record PusherSettings(long maxQueueMillis, long maxQueueBytes, long stallMillis,
-                             long backoffInitialMillis, long backoffMaxMillis, long backoffResetMillis,
-                             int maxRejections, RtmpLimits limits) {
+                             long backoffInitialMillis, long backoffMaxMillis, long refusedMaxMillis,
+                             long backoffResetMillis, int maxRejections, RtmpLimits limits) {
 
+    /** PRODUCT.md: 1 s doubling to 5 s after a network failure, to 60 s after a refusal, failed after 3. */
     public static final PusherSettings DEFAULT = new PusherSettings(8_000, 64L << 20, 10_000,
-            1_000, 30_000, 60_000, 3, RtmpLimits.DEFAULT);
+            1_000, 5_000, 60_000, 10_000, 3, RtmpLimits.DEFAULT);
 
     public PusherSettings withQueue(long millis, long bytes, long stall) {
-        return new PusherSettings(millis, bytes, stall, backoffInitialMillis, backoffMaxMillis,
+        return new PusherSettings(millis, bytes, stall, backoffInitialMillis, backoffMaxMillis, refusedMaxMillis,
                 backoffResetMillis, maxRejections, limits);
     }
 
+    public PusherSettings withReconnect(long maxMillis, long refusedMax, int maxRefusals) {
+        return new PusherSettings(maxQueueMillis, maxQueueBytes, stallMillis, backoffInitialMillis, maxMillis,
+                refusedMax, backoffResetMillis, maxRefusals, limits);
+    }
+
+    /** Delays after network failures: short, so a target is back within the cap of its platform's return. */
     public Backoff newBackoff() {
-        return new Backoff(backoffInitialMillis, backoffMaxMillis, backoffResetMillis);
+        return new Backoff(backoffInitialMillis, Math.max(backoffInitialMillis, backoffMaxMillis), backoffResetMillis);
+    }
+
+    /** Delays after refusals: longer, not to hammer a platform that said no. */
+    public Backoff newRefusalBackoff() {
+        return new Backoff(backoffInitialMillis, Math.max(backoffInitialMillis, refusedMaxMillis), backoffResetMillis);
     }
 }

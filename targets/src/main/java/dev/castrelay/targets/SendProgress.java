@@ -19,6 +19,7 @@ final class SendProgress {
     /** {wire bytes at the end of the packet, its timestamp}, oldest first, not yet known to be received. */
     private final ArrayDeque<long[]> marks = new ArrayDeque<>();
     private long newestTimestamp = Long.MIN_VALUE;
+    private long handedTimestamp = Long.MIN_VALUE;
     private long writtenTimestamp = Long.MIN_VALUE;
     private long receivedTimestamp = Long.MIN_VALUE;
     private long acked = -1;
@@ -41,6 +42,7 @@ final class SendProgress {
             writtenTimestamp = timestamp; // the first packet of a connection: lag counts from here
             receivedTimestamp = timestamp;
         }
+        handedTimestamp = Math.max(handedTimestamp, timestamp);
         pendingWrites++;
         marks.addLast(new long[] {wireEnd, timestamp});
         if (marks.size() > MAX_MARKS) {
@@ -97,6 +99,27 @@ final class SendProgress {
         }
         long reached = acked >= 0 ? receivedTimestamp : writtenTimestamp;
         return reached == Long.MIN_VALUE ? 0 : Math.max(0, newestTimestamp - reached);
+    }
+
+    /**
+     * Media time handed to the connection that the platform does not have yet: the part of the lag that sits in
+     * Netty's buffer, the kernel and the network, which no drop can take back.
+     */
+    long inFlightMillis(boolean queueEmpty) {
+        if (!waiting(queueEmpty) || handedTimestamp == Long.MIN_VALUE) {
+            return 0;
+        }
+        long reached = acked >= 0 ? receivedTimestamp : writtenTimestamp;
+        return reached == Long.MIN_VALUE ? 0 : Math.max(0, handedTimestamp - reached);
+    }
+
+    /** The newest packet the platform has (acknowledged, or taken by the socket where acks do not come). */
+    long reachedTimestamp() {
+        if (acked >= 0) {
+            settle();
+            return receivedTimestamp;
+        }
+        return writtenTimestamp;
     }
 
     /** Nanoseconds since the platform (or the socket) last took anything, counting only time when data waited. */

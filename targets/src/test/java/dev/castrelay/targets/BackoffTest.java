@@ -67,15 +67,20 @@ class BackoffTest {
     }
 
     @Test
-    void standardIsOneSecondDoublingToThirtyResetAfterAMinute() {
-        Backoff backoff = Backoff.standard();
-        List<Long> steps = delays(backoff, 7);
+    void defaultNetworkBackoffIsOneSecondDoublingToFive() {
+        Backoff backoff = PusherSettings.DEFAULT.newBackoff();
+        List<Long> steps = delays(backoff, 6);
 
         assertThat(steps.get(0)).isBetween(800L, 1_200L);
-        assertThat(steps.get(5)).isBetween(24_000L, 30_000L);
-        assertThat(steps.get(6)).isBetween(24_000L, 30_000L);
-        backoff.connectionEnded(60_000);
-        assertThat(backoff.nextDelayMillis()).isBetween(800L, 1_200L);
+        assertThat(steps.get(1)).isBetween(1_600L, 2_400L);
+        assertThat(steps.subList(3, 6)).allSatisfy(d -> assertThat(d).isBetween(4_000L, 5_000L));
+    }
+
+    @Test
+    void defaultRefusalBackoffGrowsToAMinute() {
+        List<Long> steps = delays(PusherSettings.DEFAULT.newRefusalBackoff(), 8);
+
+        assertThat(steps.get(7)).isBetween(48_000L, 60_000L);
     }
 
     @Test

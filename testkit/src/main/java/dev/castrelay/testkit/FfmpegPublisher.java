@@ -50,6 +50,8 @@ public final class FfmpegPublisher implements AutoCloseable {
         private Duration duration = Duration.ofSeconds(5);
         private double gopSeconds = 2;
         private int videoKbps = 1000;
+        private boolean grain;
+        private String videoCodec = "h264";
         private Path caFile;
 
         private Builder() {
@@ -88,6 +90,27 @@ public final class FfmpegPublisher implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Film grain over the pattern ({@code noise} filter, new every frame), so the encoder really spends the
+         * bitrate it is given, as a camera's picture makes it: a clean {@code testsrc2} compresses to a fraction.
+         */
+        public Builder grain() {
+            this.grain = true;
+            return this;
+        }
+
+        /**
+         * Publishes {@code hevc} (libx265) or {@code av1} (SVT-AV1) over Enhanced RTMP with FFmpeg 7.1's program
+         * ({@link Ffmpeg71}), as OBS 30+ does when a user picks that codec; {@code h264} is the default.
+         */
+        public Builder videoCodec(String codec) {
+            if (!List.of("h264", "hevc", "av1").contains(codec)) {
+                throw new IllegalArgumentException("video codec " + codec + "; expected h264, hevc or av1");
+            }
+            this.videoCodec = codec;
+            return this;
+        }
+
         /** For rtmps: verify the server certificate against this CA (ffmpeg's default is no verification). */
         public Builder trustCa(Path caFile) {
             this.caFile = caFile;
@@ -114,7 +137,8 @@ public final class FfmpegPublisher implements AutoCloseable {
 
         List<String> command(boolean realtime, String output) {
             int gopFrames = (int) Math.max(1, Math.round(gopSeconds * fps));
-            List<String> cmd = new ArrayList<>(List.of("ffmpeg", "-hide_banner", "-nostats", "-loglevel", "info"));
+            String program = videoCodec.equals("h264") ? "ffmpeg" : Ffmpeg71.program().toString();
+            List<String> cmd = new ArrayList<>(List.of(program, "-hide_banner", "-nostats", "-loglevel", "info"));
             if (!realtime) {
                 cmd.addAll(List.of("-nostdin", "-y"));
             }
@@ -124,11 +148,22 @@ public final class FfmpegPublisher implements AutoCloseable {
             if (duration != null) {
                 cmd.addAll(List.of("-t", seconds(duration)));
             }
-            cmd.addAll(List.of("-map", "0:v", "-map", "1:a",
-                    "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
+            if (grain) {
+                cmd.addAll(List.of("-vf", "noise=alls=30:allf=t"));
+            }
+            cmd.addAll(List.of("-map", "0:v", "-map", "1:a"));
+            cmd.addAll(switch (videoCodec) {
+                case "hevc" -> List.of("-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error");
+                case "av1" -> List.of("-c:v", "libsvtav1", "-preset", "12");
+                default -> List.of("-c:v", "libx264", "-preset", "ultrafast");
+            });
+            cmd.addAll(List.of("-pix_fmt", "yuv420p",
                     "-g", Integer.toString(gopFrames), "-keyint_min", Integer.toString(gopFrames), "-sc_threshold", "0",
-                    "-b:v", videoKbps + "k", "-maxrate", videoKbps + "k", "-bufsize", (2 * videoKbps) + "k",
-                    "-c:a", "aac", "-ac", "2", "-b:a", "128k"));
+                    "-b:v", videoKbps + "k"));
+            if (!videoCodec.equals("av1")) { // SVT-AV1 caps the rate only in CRF mode, and refuses a maxrate here
+                cmd.addAll(List.of("-maxrate", videoKbps + "k", "-bufsize", (2 * videoKbps) + "k"));
+            }
+            cmd.addAll(List.of("-c:a", "aac", "-ac", "2", "-b:a", "128k"));
             if (caFile != null) {
                 // Handed down by the rtmps protocol to its tls layer.
                 cmd.addAll(List.of("-tls_verify", "1", "-ca_file", caFile.toString()));
@@ -147,6 +182,23 @@ public final class FfmpegPublisher implements AutoCloseable {
         private static String seconds(Duration d) {
             return String.format(Locale.ROOT, "%.3f", d.toMillis() / 1000.0);
         }
+    }
+
+    /**
+     * Publishes an existing FLV file in real time ({@code ffmpeg -re -i FILE -c copy}), as an encoder sends what it
+     * has just encoded, without spending CPU on encoding during the test (see {@link Builder#writeFlv(Path)}).
+     */
+    public static FfmpegPublisher publishFile(Path file, String url) {
+        ProcessBuilder builder = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostats", "-loglevel", "info",
+                "-re", "-i", file.toString(), "-c", "copy", "-f", "flv", url);
+        FfmpegPublisher publisher = new FfmpegPublisher(Processes.start(builder), url);
+        ShutdownSafetyNet.register(publisher);
+        return publisher;
+    }
+
+    /** Kills ffmpeg outright (SIGKILL): an encoder whose machine died, which says no goodbye. */
+    public void kill() {
+        Processes.destroyTree(process.toHandle(), Duration.ZERO);
     }
 
     public long pid() {

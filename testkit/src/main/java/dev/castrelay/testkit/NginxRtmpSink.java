@@ -96,6 +96,8 @@ public final class NginxRtmpSink implements AutoCloseable {
             NginxProcess nginx = NginxProcess.start(dir, List.of("ngx_rtmp_module.so"), port -> "rtmp {\n"
                     + "  server {\n"
                     + "    listen 127.0.0.1:" + port + ";\n"
+                    // Platforms take the keyframes of 4K streams; nginx-rtmp's 1M default refuses them above ~20 Mb/s.
+                    + "    max_message 16M;\n"
                     + "    access_log " + accessLog + ";\n"
                     + "    application " + application + " {\n" + app + "    }\n"
                     + "  }\n"

@@ -1,6 +1,8 @@
 package dev.castrelay.transcoder;
 
 import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.media.VideoCodec;
+import dev.castrelay.rtmp.media.VideoTag;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
@@ -18,9 +20,9 @@ import static org.bytedeco.ffmpeg.global.avcodec.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
 /**
- * The one decoder of an ingest: H.264 and AAC from FLV tag bodies to raw frames (timestamps in ms). The H.264
- * decoder is opened from the AVCDecoderConfigurationRecord and fed the AVCC NAL units as they come; the AAC
- * decoder from the AudioSpecificConfig. A sequence header that differs from the current one (a new publisher with
+ * The one decoder of an ingest: video (H.264, and HEVC, AV1 and VP9 over Enhanced RTMP) and AAC from FLV tag bodies
+ * to raw frames (timestamps in ms). The video decoder is opened from the codec's configuration record (avcC, hvcC,
+ * av1C, vpcC) and fed the frames as they come; the AAC decoder from the AudioSpecificConfig. A sequence header that differs from the current one (a new publisher with
  * another size, rate or profile) re-opens that decoder; the same header again (a replay) is ignored.
  *
  * <p>Owned by the decode thread: not thread-safe. Corrupt payloads are skipped with a log line; no decoding error
@@ -37,6 +39,7 @@ final class IngestDecoder implements AutoCloseable {
     private final Consumer<AVFrame> audioSink;
 
     private AVCodecContext video;
+    private VideoCodec videoCodec;
     private byte[] videoConfig;
     private AVCodecContext audio;
     private byte[] audioConfig;
@@ -62,29 +65,46 @@ final class IngestDecoder implements AutoCloseable {
     private void decodeVideo(MediaPacket p) {
         ByteBuf b = p.payload();
         int ri = b.readerIndex();
-        if (b.readableBytes() < FlvTags.AVC_HEADER_SIZE || p.videoCodecId() != MediaPacket.CODEC_AVC) {
-            warnUnsupported("video codec id " + p.videoCodecId());
+        VideoTag tag = VideoTag.parse(b);
+        if (tag == null || tag.codec() == null) {
+            warnUnsupported(tag == null ? "a video tag too short to read" : "a video codec it does not know");
             return;
         }
-        int type = b.getUnsignedByte(ri + 1);
-        if (type == FlvTags.AVC_SEQUENCE_HEADER) {
-            byte[] record = ByteBufUtil.getBytes(b, ri + FlvTags.AVC_HEADER_SIZE, b.readableBytes() - FlvTags.AVC_HEADER_SIZE);
-            if (!Arrays.equals(record, videoConfig)) {
+        int from = ri + tag.dataOffset();
+        if (tag.type() == VideoTag.Type.SEQUENCE_START) {
+            byte[] record = ByteBufUtil.getBytes(b, from, b.writerIndex() - from);
+            if (tag.codec() != videoCodec || !Arrays.equals(record, videoConfig)) {
                 drain(video, videoSink);
-                video = reopen(video, AV_CODEC_ID_H264, record, "H.264");
+                video = reopen(video, codecId(tag.codec()), record, tag.codec().id());
+                videoCodec = video == null ? null : tag.codec();
                 videoConfig = video == null ? null : record;
             }
-        } else if (type == FlvTags.AVC_NALU && video != null) {
-            int from = ri + FlvTags.AVC_HEADER_SIZE;
-            if (!AvcFormat.isWellFormedAvcc(b, from, b.writerIndex())) {
+        } else if (tag.type() == VideoTag.Type.CODED_FRAME && video != null && tag.codec() == videoCodec
+                && b.writerIndex() > from) {
+            if (hasLengthPrefixedNalUnits(tag.codec()) && !AvcFormat.isWellFormedAvcc(b, from, b.writerIndex())) {
                 errors++;
-                corrupt.warn("Skipping corrupt H.264 packet at {} ms ({} bytes): NAL unit lengths do not match the payload",
-                        p.timestamp(), p.size());
+                corrupt.warn("Skipping corrupt {} packet at {} ms ({} bytes): NAL unit lengths do not match the "
+                        + "payload", tag.codec().id(), p.timestamp(), p.size());
                 return;
             }
-            long pts = p.timestamp() + FlvTags.compositionTime(b);
-            send(video, b, from, pts, p.timestamp(), p.isKeyframe(), videoSink, "H.264");
+            send(video, b, from, p.timestamp() + tag.compositionTime(), p.timestamp(), tag.keyframe(), videoSink,
+                    tag.codec().id());
         }
+    }
+
+    /** FFmpeg's decoder for an ingest codec: each is in bytedeco's build (AV1 through libaom). */
+    private static int codecId(VideoCodec codec) {
+        return switch (codec) {
+            case H264 -> AV_CODEC_ID_H264;
+            case HEVC -> AV_CODEC_ID_HEVC;
+            case AV1 -> AV_CODEC_ID_AV1;
+            case VP9 -> AV_CODEC_ID_VP9;
+        };
+    }
+
+    /** H.264 and HEVC frames are 4-byte length-prefixed NAL units (avcC/hvcC), which can be checked before FFmpeg. */
+    private static boolean hasLengthPrefixedNalUnits(VideoCodec codec) {
+        return codec == VideoCodec.H264 || codec == VideoCodec.HEVC;
     }
 
     private void decodeAudio(MediaPacket p) {
@@ -202,7 +222,8 @@ final class IngestDecoder implements AutoCloseable {
     private void warnUnsupported(String what) {
         if (!warnedUnsupported) {
             warnedUnsupported = true;
-            log.warn("Ingest carries {}, which the transcoder does not decode (only AVC and AAC); ignoring it", what);
+            log.warn("Ingest carries {}, which the transcoder does not decode (H.264, HEVC, AV1 and VP9 video, AAC "
+                    + "audio); ignoring it", what);
         }
     }
 
@@ -215,6 +236,7 @@ final class IngestDecoder implements AutoCloseable {
             avcodec_free_context(audio);
             audio = null;
         }
+        videoCodec = null;
         videoConfig = null;
         audioConfig = null;
     }

@@ -32,8 +32,6 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
@@ -54,12 +52,11 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private static final Logger log = LoggerFactory.getLogger(ControlHandler.class);
     static final ObjectMapper JSON = JsonMapper.builder().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
-    private static final String API = "/api/v1/";
+    private static final String API = BearerToken.API;
     private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
     private final Relay relay;
-    private final byte[] tokenDigest;
-    private final boolean publicMetrics;
+    private final BearerToken token;
     private final TargetsApi targets;
     private final EventStream events;
     private final RelayMetrics metrics;
@@ -67,12 +64,11 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Supplier<List<String>> secrets;
     private final EventExecutor apiExecutor;
 
-    ControlHandler(EventExecutor apiExecutor, Relay relay, String token, boolean publicMetrics, TargetsApi targets,
+    ControlHandler(EventExecutor apiExecutor, Relay relay, BearerToken token, TargetsApi targets,
                    EventStream events,
                    RelayMetrics metrics, Dashboard dashboard, Supplier<List<String>> secrets) {
         this.relay = relay;
-        this.tokenDigest = sha256(token);
-        this.publicMetrics = publicMetrics;
+        this.token = token;
         this.targets = targets;
         this.events = events;
         this.metrics = metrics;
@@ -113,14 +109,12 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 send(ctx.channel(), HttpResponseStatus.OK, f.contentType(),
                         req.method() == HttpMethod.HEAD ? new byte[0] : f.bytes(), keepAlive, null);
             } else if (path.equals("/metrics")) {
-                if (!publicMetrics) {
-                    authorize(req);
-                }
+                authorize(req, path);
                 allow(req, HttpMethod.GET);
                 send(ctx.channel(), HttpResponseStatus.OK, PROMETHEUS_TEXT,
                         metrics.scrape().getBytes(StandardCharsets.UTF_8), keepAlive, null);
             } else if (path.startsWith(API)) {
-                authorize(req);
+                authorize(req, path);
                 api(ctx.channel(), req, path.substring(API.length()), keepAlive);
             } else {
                 throw new ApiError(HttpResponseStatus.NOT_FOUND, "not found", "no such path: " + path);
@@ -175,17 +169,10 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 answer.location());
     }
 
-    private void authorize(FullHttpRequest req) {
-        String header = req.headers().get(HttpHeaderNames.AUTHORIZATION);
-        if (header == null) {
-            throw unauthorized("no token: send 'Authorization: Bearer <token>'");
-        }
-        if (header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw unauthorized("expected 'Authorization: Bearer <token>'");
-        }
-        // Digests have one length, so the comparison takes the same time whatever the token sent.
-        if (!MessageDigest.isEqual(tokenDigest, sha256(header.substring(7).trim()))) {
-            throw unauthorized("the token is not the relay's control.token");
+    private void authorize(FullHttpRequest req, String path) {
+        String problem = token.protects(path) ? token.problem(req) : null;
+        if (problem != null) {
+            throw unauthorized(problem);
         }
     }
 
@@ -279,14 +266,6 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         ChannelFuture f = ch.writeAndFlush(res);
         if (!keepAlive) {
             f.addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
         }
     }
 }

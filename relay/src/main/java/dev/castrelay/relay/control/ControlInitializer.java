@@ -21,29 +21,56 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 
+import dev.castrelay.rtmp.WarningSummary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Builds a control connection's pipeline: HTTP codec, idle timeout, bounded body aggregation, the handler. */
 final class ControlInitializer extends ChannelInitializer<SocketChannel> {
 
-    /** Limits on what a client may send; each answered with the numbers when exceeded. */
-    record Limits(int maxInitialLine, int maxHeaderBytes, int maxBodyBytes, int idleSeconds) {
-        static final Limits DEFAULT = new Limits(4096, 8192, 64 * 1024, 60);
+    /**
+     * Limits on what a client may send; each answered with the numbers when exceeded.
+     *
+     * @param requestMillis  a request must arrive whole within this of its first byte (or of the connection)
+     * @param maxConnections open control connections at once; the excess is closed at accept
+     */
+    record Limits(int maxInitialLine, int maxHeaderBytes, int maxBodyBytes, int idleSeconds, long requestMillis,
+                  int maxConnections) {
+        static final Limits DEFAULT = new Limits(4096, 8192, 64 * 1024, 60, 10_000, 64);
     }
 
-    private final Limits limits;
-    private final ControlHandler handler;
+    private static final Logger log = LoggerFactory.getLogger(ControlInitializer.class);
 
-    ControlInitializer(Limits limits, ControlHandler handler) {
+    private final Limits limits;
+    private final BearerToken token;
+    private final ControlHandler handler;
+    /** Open connections, across the control loop (one thread, but counted where it is read). */
+    private final AtomicInteger open = new AtomicInteger();
+    private final WarningSummary refused = new WarningSummary(log, "refused control connections", 60, TimeUnit.SECONDS);
+
+    ControlInitializer(Limits limits, BearerToken token, ControlHandler handler) {
         this.limits = limits;
+        this.token = token;
         this.handler = handler;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (open.incrementAndGet() > limits.maxConnections()) {
+            open.decrementAndGet();
+            refused.warn("control connection from {} refused: {} are open, the maximum", ch.remoteAddress(),
+                    limits.maxConnections());
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> open.decrementAndGet());
         ChannelPipeline p = ch.pipeline();
         p.addLast("http", new HttpServerCodec(limits.maxInitialLine(), limits.maxHeaderBytes(), 8192));
+        p.addLast("guard", new RequestGuard(token, limits.requestMillis(), refused));
         // An event stream writes every second, so only a connection doing nothing either way is closed.
         p.addLast("idle", new IdleStateHandler(0, 0, limits.idleSeconds(), TimeUnit.SECONDS));
         p.addLast("close-idle", new ChannelInboundHandlerAdapter() {

@@ -41,11 +41,12 @@ public final class ControlServer implements AutoCloseable {
         Supplier<List<String>> secrets = () -> secrets(relay, control);
         metrics = new RelayMetrics(relay);
         events = new EventStream(relay, secrets, apiExecutor);
-        ControlHandler handler = new ControlHandler(apiExecutor, relay, control.token(), control.publicMetrics(),
+        BearerToken token = new BearerToken(control.token(), control.publicMetrics());
+        ControlHandler handler = new ControlHandler(apiExecutor, relay, token,
                 new TargetsApi(runtime, relay.targets(), secrets), events, metrics, new Dashboard(), secrets);
         try {
             channel = new ServerBootstrap().group(loop).channel(Transport.serverChannel(loop))
-                    .childHandler(new ControlInitializer(limits, handler))
+                    .childHandler(new ControlInitializer(limits, token, handler))
                     .bind(listen.host(), listen.port()).syncUninterruptibly().channel();
         } catch (RuntimeException e) {
             close();

@@ -49,7 +49,7 @@ public final class RelayService implements AutoCloseable {
     }
 
     public static RelayService start(RelayConfig config) throws InterruptedException {
-        return start(config, PusherSettings.DEFAULT);
+        return start(config, Relay.settingsFor(config));
     }
 
     public Relay relay() {

@@ -216,6 +216,11 @@ public final class StateFile {
             o.putObject("queue").put("maxMillis", t.queue().maxMillis()).put("maxBytes", t.queue().maxBytes())
                     .put("stallSeconds", t.queue().stallSeconds());
         }
+        if (t.reconnect() != null) {
+            o.putObject("reconnect").put("maxSeconds", t.reconnect().maxSeconds())
+                    .put("refusedMaxSeconds", t.reconnect().refusedMaxSeconds())
+                    .put("maxRefusals", t.reconnect().maxRefusals());
+        }
         return o;
     }
 

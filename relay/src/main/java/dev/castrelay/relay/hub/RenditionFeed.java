@@ -3,6 +3,7 @@ package dev.castrelay.relay.hub;
 import dev.castrelay.rtmp.media.LoopBoundListener;
 import dev.castrelay.rtmp.media.MediaListener;
 import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.targets.GopReplay;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import java.util.Map;
  * here blocks. The lock orders a new subscriber's replay before the live packets it then receives; it is held
  * only while packets are handed over.
  */
-public final class RenditionFeed implements MediaListener {
+public final class RenditionFeed implements MediaListener, GopReplay {
 
     /** Enough for a 10 s GOP at 20 Mb/s. */
     private static final long GOP_CACHE_BYTES = 32L << 20;
@@ -75,6 +76,14 @@ public final class RenditionFeed implements MediaListener {
         cache.clear();
         byLoop.values().forEach(list -> list.forEach(MediaListener::onStreamEnd));
         others.forEach(MediaListener::onStreamEnd);
+    }
+
+    /** The headers and the current GOP, for a target that (re)connects while subscribed. */
+    @Override
+    public synchronized void replayTo(MediaListener listener) {
+        if (streaming) {
+            cache.replayTo(listener);
+        }
     }
 
     /** Adds a subscriber, first sending it the headers and the current GOP. */

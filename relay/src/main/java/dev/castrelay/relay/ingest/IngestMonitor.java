@@ -3,6 +3,7 @@ package dev.castrelay.relay.ingest;
 import dev.castrelay.rtmp.amf.Amf0Reader;
 import dev.castrelay.rtmp.media.AvcSequenceHeader;
 import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.media.VideoTag;
 import io.netty.buffer.ByteBuf;
 
 import java.time.Instant;
@@ -55,8 +56,9 @@ public final class IngestMonitor {
         if (p.isData()) {
             readMetadata(p.payload());
         } else if (p.isVideo()) {
-            videoCodec = p.videoCodecId() == MediaPacket.CODEC_AVC ? "h264"
-                    : p.videoCodecId() < 0 ? "enhanced" : "flv-codec-" + p.videoCodecId();
+            VideoTag tag = VideoTag.parse(p.payload());
+            videoCodec = tag != null && tag.codec() != null ? tag.codec().id()
+                    : p.videoCodecId() >= 0 ? "flv-codec-" + p.videoCodecId() : "unknown";
             AvcSequenceHeader.Size size = AvcSequenceHeader.size(p);
             if (size != null) {
                 // The stream itself is the truth; metadata only fills in until its sequence header arrives.

@@ -8,20 +8,23 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Reads an ingest connection at most once per interval instead of whenever a packet arrives (SRS calls this
+ * Reads an ingest connection in batches, one per interval, instead of whenever a packet arrives (SRS calls this
  * "merged read"). An encoder writes every audio and video frame on its own, about 80 times a second; read one by
  * one, each wakes the relay, runs the whole pipeline and ends in a write to every target. Read in batches, the
- * same packets cost one wake-up, one read and one write per target per interval, for the price of that interval
- * in latency, which platforms (buffering seconds) never notice. The kernel holds what arrives meanwhile (at
- * 20 Mb/s a 100 ms interval is 250 KB; Linux grows a receive buffer that an application drains in full to
- * several MB).
+ * same packets cost one wake-up and one write per target per interval, for the price of that interval in latency,
+ * which platforms (buffering seconds) never notice. The kernel holds what arrives meanwhile (at 50 Mb/s a 100 ms
+ * interval is 625 KB; Linux grows the receive buffer of an application that drains it in full to megabytes).
+ *
+ * <p>A batch reads <em>everything</em> that has arrived: with {@code AUTO_READ} off, Netty's {@code read()} makes
+ * a single read call of one receive buffer, so a batch goes on reading as long as the last call filled its buffer
+ * (the kernel had more). A batch of a single call would cap the ingest at one buffer per interval (64 KB every
+ * 100 ms is 5 Mb/s) and back a faster encoder up. Each further call is a task of the event loop, so other
+ * connections on it are served in between.
  *
  * <p>Needs {@code AUTO_READ} off; it asks for every read itself. Lives on the connection's event loop.
  */
 public final class ReadPacer extends ChannelDuplexHandler {
 
-    /** A tenth of a second: a small share of any platform's buffering, ten wake-ups a second at any bitrate. */
-    public static final long DEFAULT_INTERVAL_MILLIS = 100;
     /**
      * The RTMP handshake (3 KB) and the publish commands come before this many bytes and are read at once, so
      * their round trips cost no pacing; media comes after.
@@ -30,7 +33,9 @@ public final class ReadPacer extends ChannelDuplexHandler {
 
     private final long intervalNanos;
     private long received;
-    private long lastReadNanos;
+    private long lastBatchNanos;
+    /** The last read call filled its buffer: the kernel may hold more of this batch. */
+    private boolean filled;
     private ScheduledFuture<?> pending;
 
     public ReadPacer(long intervalMillis) {
@@ -42,7 +47,7 @@ public final class ReadPacer extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        readNow(ctx);
+        startBatch(ctx);
         ctx.fireChannelActive();
     }
 
@@ -50,6 +55,8 @@ public final class ReadPacer extends ChannelDuplexHandler {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf buf) {
             received += buf.readableBytes();
+            // Netty reads into the buffer's writable space; a call that used all of it may have left more behind.
+            filled = !buf.isWritable();
         }
         ctx.fireChannelRead(msg);
     }
@@ -57,20 +64,25 @@ public final class ReadPacer extends ChannelDuplexHandler {
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         ctx.fireChannelReadComplete();
-        long wait = lastReadNanos + intervalNanos - System.nanoTime();
+        if (filled) {
+            filled = false;
+            readMore(ctx);
+            return;
+        }
+        long wait = lastBatchNanos + intervalNanos - System.nanoTime();
         if (wait <= 0 || received < EAGER_BYTES) {
-            readNow(ctx);
+            startBatch(ctx);
         } else if (pending == null) {
             pending = ctx.executor().schedule(() -> {
                 pending = null;
-                readNow(ctx);
+                startBatch(ctx);
             }, wait, TimeUnit.NANOSECONDS);
         }
     }
 
     /**
      * Reads asked for above (a decoder holding half a message asks for more when {@code AUTO_READ} is off) are
-     * already on their way: every batch ends by scheduling the next read.
+     * already on their way: every batch ends by scheduling the next one.
      */
     @Override
     public void read(ChannelHandlerContext ctx) {
@@ -85,9 +97,13 @@ public final class ReadPacer extends ChannelDuplexHandler {
         ctx.fireChannelInactive();
     }
 
-    private void readNow(ChannelHandlerContext ctx) {
+    private void startBatch(ChannelHandlerContext ctx) {
+        lastBatchNanos = System.nanoTime();
+        readMore(ctx);
+    }
+
+    private void readMore(ChannelHandlerContext ctx) {
         if (ctx.channel().isActive()) {
-            lastReadNanos = System.nanoTime();
             ctx.read();
         }
     }

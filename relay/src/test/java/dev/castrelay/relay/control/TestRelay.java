@@ -31,7 +31,7 @@ public final class TestRelay implements AutoCloseable {
 
     public static final String TOKEN = "tok-3b1e7c55-control";
     public static final String INGEST_KEY = "ingest-9d2f41a0";
-    public static final PusherSettings FAST = new PusherSettings(8_000, 64L << 20, 10_000, 300, 1_000, 60_000, 3,
+    public static final PusherSettings FAST = new PusherSettings(8_000, 64L << 20, 10_000, 300, 1_000, 1_000, 60_000, 3,
             RtmpLimits.DEFAULT);
 
     private final RelayService service;

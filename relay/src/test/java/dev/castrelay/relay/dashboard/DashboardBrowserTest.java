@@ -58,7 +58,7 @@ class DashboardBrowserTest {
             "charlie", "key-charlie-4e5f");
     private static final String ADDED_KEY = "key-added-6a7b";
     /** Short limits so a frozen platform shows within seconds: a 1 s queue, a 64 KiB socket buffer. */
-    private static final PusherSettings SETTINGS = new PusherSettings(2_000, 64L << 20, 6_000, 300, 2_000, 60_000,
+    private static final PusherSettings SETTINGS = new PusherSettings(2_000, 64L << 20, 6_000, 300, 2_000, 2_000, 60_000,
             3, RtmpLimits.DEFAULT);
 
     @TempDir

@@ -19,6 +19,7 @@ final class PassthroughConfig {
     private final String streamKey;
     private final List<Target> targets = new ArrayList<>();
     private final List<String> limits = new ArrayList<>();
+    private String stateFile;
 
     private record Target(String serverUrl, String key) {
     }
@@ -41,6 +42,12 @@ final class PassthroughConfig {
         return this;
     }
 
+    /** Where runtime changes persist (for a relay started with its control API). */
+    PassthroughConfig stateFile(java.nio.file.Path file) {
+        this.stateFile = file.toString();
+        return this;
+    }
+
     /** An {@code ingest.limits} entry, e.g. {@code limit("handshakeTimeoutMs", "1500")}. */
     PassthroughConfig limit(String key, String value) {
         limits.add(key + ": " + value);
@@ -55,6 +62,9 @@ final class PassthroughConfig {
                 .append("  streamKey: ").append(streamKey).append('\n');
         if (!limits.isEmpty()) {
             y.append("  limits: { ").append(String.join(", ", limits)).append(" }\n");
+        }
+        if (stateFile != null) {
+            y.append("stateFile: ").append(stateFile).append('\n');
         }
         y.append("control:\n")
                 .append("  listen: 127.0.0.1:0\n")

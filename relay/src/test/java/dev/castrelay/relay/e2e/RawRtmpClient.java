@@ -44,8 +44,16 @@ final class RawRtmpClient implements AutoCloseable {
     }
 
     static RawRtmpClient connect(InetSocketAddress address) {
+        return connectFrom(null, address);
+    }
+
+    /** From another loopback address (127.0.0.2, ...): a peer the relay sees as another machine. */
+    static RawRtmpClient connectFrom(String localHost, InetSocketAddress address) {
         try {
             Socket socket = new Socket();
+            if (localHost != null) {
+                socket.bind(new InetSocketAddress(localHost, 0));
+            }
             socket.connect(address, 5_000);
             socket.setTcpNoDelay(true);
             return new RawRtmpClient(socket);

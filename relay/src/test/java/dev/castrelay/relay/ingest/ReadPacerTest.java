@@ -85,6 +85,26 @@ class ReadPacerTest {
     }
 
     @Test
+    void aBatchReadsEverythingThatHasArrivedNotOneReceiveBuffer() throws Exception {
+        try (Socket client = connect()) {
+            OutputStream out = client.getOutputStream();
+            out.write(new byte[(int) ReadPacer.EAGER_BYTES]);
+            out.flush();
+            await().atMost(5, TimeUnit.SECONDS).until(() -> bytes.get() == ReadPacer.EAGER_BYTES);
+            // Four seconds of a 50 Mb/s stream at once: 2 MB, 32 of Netty's largest default read buffers (64 KB).
+            int burst = 2 * 1024 * 1024;
+            long start = System.nanoTime();
+            out.write(new byte[burst]);
+            out.flush();
+            long total = ReadPacer.EAGER_BYTES + burst;
+            await().atMost(10, TimeUnit.SECONDS).until(() -> bytes.get() == total);
+            long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            // One buffer per interval would take 32 intervals (3.2 s); draining each batch takes about one.
+            assertThat(elapsedMillis).as("ms to read a 2 MB burst").isLessThan(5 * INTERVAL_MILLIS);
+        }
+    }
+
+    @Test
     void theFirstKilobytesAreReadAtOnceSoAHandshakeIsNotSlowed() throws Exception {
         try (Socket client = connect()) {
             OutputStream out = client.getOutputStream();

@@ -206,12 +206,14 @@ class PlatformIsolationTest {
     }
 
     @Test
-    void rejectingPlatformFailsAfterThreeRefusalsNamingThem() {
+    void platformThatMerelyClosesAtPublishIsRetriedNotFailed() {
         TargetHealth rejecting = finalHealth.get("rejecting");
 
-        assertThat(rejecting.state()).isEqualTo(TargetState.FAILED);
-        assertThat(rejecting.lastError()).startsWith("platform rejected the stream: connection closed");
-        assertThat(sinks.get("rejecting").refusedPublishes()).isEqualTo(Platforms.SETTINGS.maxRejections());
+        // nginx-rtmp's "deny publish" closes without a word: on a flaky network that is what a blip looks like,
+        // so it never makes a target failed; lastError says what else it may be.
+        assertThat(rejecting.state()).as("state once the stream ended").isNotEqualTo(TargetState.FAILED);
+        assertThat(rejecting.lastError()).contains("right after publish").contains("the key may be wrong");
+        assertThat(sinks.get("rejecting").refusedPublishes()).isGreaterThan(Platforms.SETTINGS.maxRejections());
     }
 
     @Test

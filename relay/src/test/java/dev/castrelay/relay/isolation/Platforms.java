@@ -16,7 +16,7 @@ final class Platforms {
     /** Queue 4 s (degraded past 1 s behind), stall 5 s: the product's 8 s and 10 s, halved. */
     static final String QUEUE = "{ maxMillis: 4000, stallSeconds: 5 }";
     /** Backoff 500 ms doubling to 4 s, 3 rejections to failed; platforms must answer within 5 s. */
-    static final PusherSettings SETTINGS = new PusherSettings(4_000, 64L << 20, 5_000, 500, 4_000, 60_000, 3,
+    static final PusherSettings SETTINGS = new PusherSettings(4_000, 64L << 20, 5_000, 500, 4_000, 4_000, 60_000, 3,
             new RtmpLimits(ChunkLimits.DEFAULT, 5_000, 30_000));
 
     private Platforms() {

@@ -1,6 +1,7 @@
 package dev.castrelay.rtmp.chunk;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
@@ -15,6 +16,10 @@ import java.util.Map;
  *
  * <p>A chunk is consumed only when it is complete, so the decoder is a two-state machine: {@code READ_CHUNK}, and
  * {@code BAD_MESSAGE} after a violation, which discards everything until the channel closes.
+ *
+ * <p>Memory follows what the peer sent, not what it announced: a message is held as the chunks that have arrived,
+ * each in a buffer of its size, and made one buffer when complete; the bytes held in unfinished messages across all chunk streams stay within a budget,
+ * small ({@link ChunkLimits#commandBufferedBytes()}) until the session {@link #allowMedia() allows media}.
  */
 public final class ChunkDecoder extends ByteToMessageDecoder {
 
@@ -41,9 +46,23 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
     private State state = State.READ_CHUNK;
     private int chunkSize = DEFAULT_CHUNK_SIZE;
     private long bytesReceived;
+    /** Bytes held in messages still being reassembled, all chunk streams together. */
+    private long buffered;
+    private int bufferBudget;
 
     public ChunkDecoder(ChunkLimits limits) {
         this.limits = limits;
+        this.bufferBudget = limits.commandBufferedBytes();
+    }
+
+    /** The peer may now send media (its publish was accepted): unfinished messages may hold the full budget. */
+    public void allowMedia() {
+        bufferBudget = limits.maxBufferedBytes();
+    }
+
+    /** Bytes held in messages still being reassembled. */
+    public long bufferedBytes() {
+        return buffered;
     }
 
     /** Bytes taken off the wire so far, for Acknowledgement (spec 5.4.3); wraps like the spec's sequence number. */
@@ -163,6 +182,11 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             in.readerIndex(start);
             return false;
         }
+        if (buffered + want > bufferBudget) {
+            throw new ChunkException("unfinished messages would hold " + (buffered + want) + " bytes, exceeds maximum "
+                    + bufferBudget + (bufferBudget < limits.maxBufferedBytes() ? " before a publish is accepted" : "")
+                    + " (chunk stream " + csid + ", a " + length + "-byte message of type " + typeId + ")");
+        }
         // The whole chunk is here: commit the header to the chunk stream state.
         if (!streams.containsKey(csid)) {
             streams.put(csid, cs);
@@ -173,21 +197,52 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             } else {
                 cs.timestamp = (cs.timestamp + timestampField) & 0xFFFFFFFFL;
             }
-            cs.partial = ctx.alloc().buffer(length, length);
         }
         cs.timestampField = timestampField;
         cs.extended = extended;
         cs.length = length;
         cs.typeId = typeId;
         cs.streamId = streamId;
-        cs.partial.writeBytes(in, want);
+        append(ctx, cs, in, want);
+        buffered += want;
         if (cs.partial.readableBytes() == length) {
-            ByteBuf payload = cs.partial;
+            ByteBuf payload = flatten(ctx, cs.partial, length);
             cs.partial = null;
+            buffered -= length;
             completed = new RawMessage(csid, cs.timestamp, typeId, streamId, payload);
             applyControl(completed);
         }
         return true;
+    }
+
+    /**
+     * Adds one chunk's body to its message: each chunk in a buffer of its own size, so what a message holds is what
+     * has arrived (a buffer sized from the announced length would let 100 KB of headers pin gigabytes).
+     */
+    private static void append(ChannelHandlerContext ctx, ChunkStream cs, ByteBuf in, int want) {
+        ByteBuf chunk = ctx.alloc().buffer(want, want);
+        chunk.writeBytes(in, want);
+        if (cs.partial == null) {
+            cs.partial = chunk;
+        } else if (cs.partial instanceof CompositeByteBuf parts) {
+            parts.addComponent(true, chunk);
+        } else {
+            CompositeByteBuf parts = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+            parts.addComponent(true, cs.partial);
+            parts.addComponent(true, chunk);
+            cs.partial = parts;
+        }
+    }
+
+    /** A whole message in one buffer: the layers above read payloads as contiguous bytes. */
+    private static ByteBuf flatten(ChannelHandlerContext ctx, ByteBuf message, int length) {
+        if (!(message instanceof CompositeByteBuf)) {
+            return message;
+        }
+        ByteBuf flat = ctx.alloc().buffer(length, length);
+        flat.writeBytes(message);
+        message.release();
+        return flat;
     }
 
     /** Applied whatever stream or chunk stream carried it, as FFmpeg and nginx-rtmp do (and our sessions do). */
@@ -205,6 +260,7 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
         } else if (message.typeId() == TYPE_ABORT && p.readableBytes() >= 4) {
             ChunkStream aborted = streams.get((int) p.getUnsignedInt(p.readerIndex()));
             if (aborted != null && aborted.partial != null) {
+                buffered -= aborted.partial.readableBytes();
                 aborted.partial.release();
                 aborted.partial = null;
             }
@@ -220,5 +276,6 @@ public final class ChunkDecoder extends ByteToMessageDecoder {
             }
         }
         streams.clear();
+        buffered = 0;
     }
 }

@@ -1,21 +1,31 @@
 package dev.castrelay.rtmp.chunk;
 
 /**
- * Limits on what a peer may make the chunk decoder hold. Each is checked before anything is allocated.
+ * Limits on what a peer may make the chunk decoder hold. Each is checked before anything is allocated, and what is
+ * held follows what the peer has sent, never what it announced.
  *
- * @param maxChunkSize    largest Set Chunk Size accepted from the peer
- * @param maxMessageSize  largest message length accepted in a chunk header
- * @param maxChunkStreams how many distinct chunk stream ids one connection may use
+ * @param maxChunkSize        largest Set Chunk Size accepted from the peer
+ * @param maxMessageSize      largest message length accepted in a chunk header
+ * @param maxChunkStreams     how many distinct chunk stream ids one connection may use
+ * @param maxBufferedBytes    bytes of messages still arriving one connection may hold, all chunk streams together,
+ *                            once it may send media (see {@link ChunkDecoder#allowMedia()})
+ * @param commandBufferedBytes the same before that: enough for the command flow (connect, publish), not for media
  */
-public record ChunkLimits(int maxChunkSize, int maxMessageSize, int maxChunkStreams) {
+public record ChunkLimits(int maxChunkSize, int maxMessageSize, int maxChunkStreams, int maxBufferedBytes,
+                          int commandBufferedBytes) {
 
-    /** Values that fit every real encoder we know, with room: a 4K keyframe is a few MB. */
-    public static final ChunkLimits DEFAULT = new ChunkLimits(65536, 16 * 1024 * 1024, 64);
+    /**
+     * Values that fit every real encoder we know, with room: a 4K keyframe is a few MB. An encoder's commands are a
+     * few hundred bytes each; 64 KiB holds any it sends before its first media.
+     */
+    public static final ChunkLimits DEFAULT = new ChunkLimits(65536, 16 * 1024 * 1024, 64, 16 * 1024 * 1024,
+            64 * 1024);
 
     public ChunkLimits {
-        if (maxChunkSize < 128 || maxMessageSize < 1 || maxChunkStreams < 1) {
+        if (maxChunkSize < 128 || maxMessageSize < 1 || maxChunkStreams < 1 || maxBufferedBytes < 1
+                || commandBufferedBytes < 1) {
             throw new IllegalArgumentException("chunk limits out of range: " + maxChunkSize + ", "
-                    + maxMessageSize + ", " + maxChunkStreams);
+                    + maxMessageSize + ", " + maxChunkStreams + ", " + maxBufferedBytes + ", " + commandBufferedBytes);
         }
     }
 }

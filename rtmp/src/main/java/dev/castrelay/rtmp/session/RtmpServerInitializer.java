@@ -1,6 +1,7 @@
 package dev.castrelay.rtmp.session;
 
 import dev.castrelay.rtmp.RtmpLimits;
+import dev.castrelay.rtmp.WarningSummary;
 import dev.castrelay.rtmp.chunk.ChunkDecoder;
 import dev.castrelay.rtmp.chunk.ChunkEncoder;
 import dev.castrelay.rtmp.handshake.ServerHandshakeHandler;
@@ -21,6 +22,8 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
 
     private final RtmpLimits limits;
     private final PublishPolicy policy;
+    /** A flood of broken connections leaves a line and a count, not a line each. */
+    private final WarningSummary problems = new WarningSummary(log, "closed ingest connections", 60, TimeUnit.SECONDS);
 
     public RtmpServerInitializer(RtmpLimits limits, PublishPolicy policy) {
         this.limits = limits;
@@ -37,6 +40,6 @@ public final class RtmpServerInitializer extends ChannelInitializer<SocketChanne
         p.addLast("messageCodec", MessageCodec.INSTANCE);
         p.addLast("session", new ServerSession(policy));
         p.addLast("guard", new ConnectionGuard(limits.idleTimeoutMillis(),
-                problem -> log.warn("ingest connection from {} closed: {}", ch.remoteAddress(), problem)));
+                problem -> problems.warn("ingest connection from {} closed: {}", ch.remoteAddress(), problem)));
     }
 }

@@ -45,6 +45,8 @@ public final class ServerSession extends SimpleChannelInboundHandler<RtmpMessage
     private ChunkEncoder encoder;
     private String app;
     private MediaListener listener;
+    /** A publish was accepted on this connection (its stream may have ended since). */
+    private boolean published;
     private long ackWindow;
     private long lastAck;
     private final TimestampUnwrapper audioClock = new TimestampUnwrapper();
@@ -116,8 +118,15 @@ public final class ServerSession extends SimpleChannelInboundHandler<RtmpMessage
     }
 
     private void onMedia(MediaMessage m) {
-        if (listener == null || m.streamId() != PUBLISH_STREAM_ID) {
-            return; // media before publish, or on a stream we never created: nothing to deliver it to
+        if (listener == null) {
+            if (!published) {
+                // Only the command flow may come before the key is accepted (PRODUCT.md, memory).
+                ctx.fireExceptionCaught(new SessionException("media before a publish was accepted"));
+            }
+            return; // after the stream ended: the last packets in flight, nothing to deliver them to
+        }
+        if (m.streamId() != PUBLISH_STREAM_ID) {
+            return; // on a stream we never created: nothing to deliver it to
         }
         MediaPacket wire = m.packet();
         switch (wire.kind()) {
@@ -197,6 +206,11 @@ public final class ServerSession extends SimpleChannelInboundHandler<RtmpMessage
                 new PublishRequest(app, name, type == null ? "live" : type, ctx.channel().remoteAddress()), this);
         if (decision instanceof PublishDecision.Accept accept) {
             listener = accept.listener();
+            published = true;
+            if (decoder != null) {
+                decoder.allowMedia();
+            }
+            ctx.pipeline().fireUserEventTriggered(PublishAccepted.INSTANCE);
             ctx.write(UserControl.streamBegin(PUBLISH_STREAM_ID));
             onStatus("status", "NetStream.Publish.Start", "Start publishing");
         } else if (decision instanceof PublishDecision.Reject reject) {

@@ -12,13 +12,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import io.netty.buffer.UnpooledByteBufAllocator;
+
 import static dev.castrelay.rtmp.chunk.ChunkCases.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ChunkDecoderTest {
 
-    private static final ChunkLimits SMALL = new ChunkLimits(1024, 1000, 2);
+    private static final ChunkLimits SMALL = new ChunkLimits(1024, 1000, 2, 4096, 4096);
+    /** Messages up to 10 MiB once media is allowed, 300 bytes of unfinished messages before. */
+    private static final ChunkLimits BUDGETED = new ChunkLimits(65536, 10 << 20, 64, 12 << 20, 300);
 
     static Stream<ChunkCases.Case> cases() {
         return ChunkCases.all();
@@ -182,6 +186,53 @@ class ChunkDecoderTest {
                 "86 000000", ChunkCases.slice(ChunkCases.P200, 128, 200))));
 
         assertThat(readAll(ch)).containsExactly(Msg.of(6, 0, 9, 1, ChunkCases.P200));
+        ch.finish();
+    }
+
+    @Test
+    void announcedMessagesHoldOnlyWhatHasArrived() {
+        ChunkDecoder decoder = new ChunkDecoder(BUDGETED);
+        decoder.allowMedia();
+        UnpooledByteBufAllocator alloc = new UnpooledByteBufAllocator(false);
+        EmbeddedChannel ch = new EmbeddedChannel();
+        ch.config().setAllocator(alloc);
+        ch.pipeline().addLast(decoder);
+
+        // The hostile peer's opening: on 60 chunk streams, a 10 MiB message announced and its first 128 bytes sent.
+        for (int csid = 3; csid < 63; csid++) {
+            ch.writeInbound(Bytes.pooled(wire(String.format("%02X 000000 9FFFFF 09 01000000", csid),
+                    new byte[128])));
+        }
+
+        assertThat(decoder.bufferedBytes()).isEqualTo(60 * 128);
+        assertThat(alloc.metric().usedHeapMemory()).as("bytes allocated for 7,680 received, 600 MiB announced")
+                .isLessThan(64 * 1024);
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void beforeMediaIsAllowedUnfinishedMessagesMayHoldOnlyTheCommandBudget() {
+        EmbeddedChannel ch = new EmbeddedChannel(new ChunkDecoder(BUDGETED));
+        ch.writeInbound(Bytes.pooled(wire("06 000000 000C00 09 01000000", new byte[128])));
+        ch.writeInbound(Bytes.pooled(wire("07 000000 000C00 09 01000000", new byte[128])));
+
+        assertThatThrownBy(() -> ch.writeInbound(Bytes.pooled(wire("08 000000 000C00 09 01000000", new byte[128]))))
+                .cause().isInstanceOf(ChunkException.class)
+                .hasMessageContaining("384").hasMessageContaining("300").hasMessageContaining("before a publish");
+        assertDiscardsEverythingAfterwards(ch);
+    }
+
+    @Test
+    void onceMediaIsAllowedAMessageLargerThanTheCommandBudgetArrivesWhole() {
+        ChunkDecoder decoder = new ChunkDecoder(BUDGETED);
+        decoder.allowMedia();
+        EmbeddedChannel ch = new EmbeddedChannel(decoder);
+
+        ch.writeInbound(Bytes.pooled(wire("06 000000 0000C8 09 01000000", ChunkCases.slice(ChunkCases.P200, 0, 128),
+                "C6", ChunkCases.slice(ChunkCases.P200, 128, 200))));
+
+        assertThat(readAll(ch)).containsExactly(Msg.of(6, 0, 9, 1, ChunkCases.P200));
+        assertThat(decoder.bufferedBytes()).isZero();
         ch.finish();
     }
 

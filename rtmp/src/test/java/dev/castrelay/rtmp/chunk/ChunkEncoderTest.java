@@ -96,7 +96,9 @@ class ChunkEncoderTest {
     void compositeOutputDecodesBackToTheSameMessage() {
         ChunkEncoder encoder = new ChunkEncoder();
         EmbeddedChannel enc = new EmbeddedChannel(encoder);
-        EmbeddedChannel dec = new EmbeddedChannel(new ChunkDecoder(ChunkLimits.DEFAULT));
+        ChunkDecoder decoder = new ChunkDecoder(ChunkLimits.DEFAULT);
+        decoder.allowMedia(); // a 100 KB video message, as after a publish
+        EmbeddedChannel dec = new EmbeddedChannel(decoder);
         byte[] payload = Bytes.counting(100_000);
         Msg big = Msg.of(6, 0x01234567L, 9, 1, payload); // extended timestamp on every continuation, too
 
