@@ -48,6 +48,28 @@ function setLink(ok, text) {
   const el = $('link');
   el.textContent = text;
   el.classList.toggle('lost', !ok);
+  markStale(!ok);
+}
+
+// When the relay cannot be reached, nothing on the page is current any more: every card greys out and a banner
+// says, in large type, how old the figures are. A dead relay must never look live.
+let lastUpdate = 0;
+let staleTimer = null;
+function markStale(stale) {
+  $('main').classList.toggle('stale', stale);
+  $('stale').classList.toggle('hidden', !stale);
+  if (stale && !staleTimer) {
+    const tell = () => {
+      const age = lastUpdate ? Math.round((Date.now() - lastUpdate) / 1000) : null;
+      $('stale').textContent = 'Relay unreachable: ' + (age === null ? 'no data yet'
+        : 'this page shows data from ' + age + ' s ago') + '. Retrying...';
+    };
+    tell();
+    staleTimer = setInterval(tell, 1000);
+  } else if (!stale && staleTimer) {
+    clearInterval(staleTimer);
+    staleTimer = null;
+  }
 }
 
 async function start() {
@@ -98,7 +120,7 @@ async function followEvents() {
     if (e.name === 'AbortError') return;
     setLink(false, 'relay unreachable, reconnecting...');
     $('status').className = 'pill unknown';
-    $('status').textContent = 'no contact';
+    $('status').textContent = 'UNKNOWN';
     setTimeout(start, 2000);
   }
 }
@@ -133,8 +155,9 @@ function facts(dl, pairs) {
 
 function render(h) {
   lastHealth = h;
+  lastUpdate = Date.now();
   $('status').className = 'pill ' + h.status;
-  $('status').textContent = h.status;
+  $('status').textContent = (h.status || 'unknown').toUpperCase();
   const ing = h.ingest || {};
   $('ingest-state').className = 'pill ' + ing.state;
   $('ingest-state').textContent = ing.state || '-';
@@ -273,15 +296,17 @@ $('add-form').addEventListener('submit', async (e) => {
 // A thumbnail only while someone looks at the page: the relay makes none otherwise.
 async function refreshThumb() {
   if (document.visibilityState === 'visible' && token && lastHealth && lastHealth.ingest
-      && lastHealth.ingest.state === 'live') {
+      && (lastHealth.ingest.state === 'live' || (lastHealth.renditions || []).some((r) => r.state === 'slate'))) {
     try {
       const res = await fetch('/api/v1/thumbnail', { headers: { Authorization: 'Bearer ' + token } });
+      const img = $('thumb');
       if (res.ok) {
-        const img = $('thumb');
         const old = img.src;
         img.src = URL.createObjectURL(await res.blob());
         img.hidden = false;
         if (old) URL.revokeObjectURL(old);
+      } else {
+        img.hidden = true; // no picture on air to show: never keep an old one as if it were current
       }
     } catch (e) { /* the event stream reports lost contact */ }
   }

@@ -7,10 +7,10 @@ import dev.castrelay.config.RtmpLimitsConfig;
 import dev.castrelay.config.TargetConfig;
 import dev.castrelay.relay.hub.MediaHub;
 import dev.castrelay.relay.hub.RenditionFeed;
-import dev.castrelay.relay.ingest.IngestMonitor;
-import dev.castrelay.relay.ingest.IngestPolicy;
-import dev.castrelay.relay.ingest.IngestServer;
-import dev.castrelay.relay.ingest.IngestState;
+import dev.castrelay.ingest.IngestMonitor;
+import dev.castrelay.ingest.IngestPolicy;
+import dev.castrelay.ingest.IngestServer;
+import dev.castrelay.ingest.IngestState;
 import dev.castrelay.rtmp.RtmpLimits;
 import dev.castrelay.rtmp.Transport;
 import dev.castrelay.rtmp.chunk.ChunkLimits;
@@ -166,8 +166,11 @@ public final class Relay implements AutoCloseable {
                 allLive = false;
             }
         }
-        boolean onSlate = renditions.stream().anyMatch(r -> "slate".equals(r.state()));
-        String status = !ingestLive && !onSlate || !anyLive ? "down" : allLive && ingestLive ? "ok" : "degraded";
+        boolean slowRendition = renditions.stream().anyMatch(RenditionHealth::slow);
+        // PRODUCT.md: critical when no input is live (the slate on air included) or no target is; warning when a
+        // target is not live or a rendition cannot keep up.
+        String status = !ingestLive || !anyLive ? RelayHealth.CRITICAL
+                : allLive && !slowRendition ? RelayHealth.OK : RelayHealth.WARNING;
         return new RelayHealth(status, ingestHealth, renditions, targetHealth);
     }
 

@@ -14,6 +14,10 @@ final class HealthMeter {
 
     private static final Logger log = LoggerFactory.getLogger(HealthMeter.class);
     private static final long WINDOW_NANOS = 3_000_000_000L;
+    /** Below real time this long is a rendition that cannot keep up, not a hiccup. */
+    static final long SLOW_MILLIS = 10_000;
+    /** Encoders and the JIT warm up in the first seconds: speed means nothing until then. */
+    private static final long GRACE_NANOS = 5_000_000_000L;
     private static final long SAMPLE_NANOS = 250_000_000L;
 
     private record Sample(long wallNanos, long frames, long bytes, double mediaMs, long busyNanos) {
@@ -26,12 +30,15 @@ final class HealthMeter {
     private double mediaMs;
     private long busyNanos;
     private long slateFrames;
-    private boolean slowWarned;
+    /** When the current encoding period began (0: not encoding), and since when it has been below real time. */
+    private long encodingSinceNanos;
+    private long slowSinceNanos;
+    private boolean slow;
     private volatile RenditionHealth snapshot;
 
     HealthMeter(String id) {
         this.id = id;
-        this.snapshot = new RenditionHealth(id, "idle", 0, 0, 0, 0);
+        this.snapshot = new RenditionHealth(id, "idle", 0, 0, 0, 0, false);
     }
 
     void onVideoFrame(int size) {
@@ -73,22 +80,43 @@ final class HealthMeter {
         long kbps = wallSec > 0.2 ? Math.round((bytes - first.bytes()) * 8 / wallSec / 1000) : 0;
         double busySec = (busyNanos - first.busyNanos()) / 1e9;
         double speed = busySec > 0 ? (mediaMs - first.mediaMs()) / 1000 / busySec : 0;
-        snapshot = new RenditionHealth(id, state, round2(fps), kbps, round2(speed), slateFrames);
-        warnIfSlow(state, speed, wallSec);
+        judgeSpeed(state, speed, now);
+        snapshot = new RenditionHealth(id, state, round2(fps), kbps, round2(speed), slateFrames, slow);
     }
 
-    /** Once per episode: a rendition slower than real time makes every one of its targets fall behind. */
-    private void warnIfSlow(String state, double speed, double wallSec) {
-        if (!"encoding".equals(state) || wallSec < 2 || speed == 0) {
+    /**
+     * Slow means below real time for {@link #SLOW_MILLIS} on end, judged only past the start-up grace of an
+     * encoding period; warned once per episode (a rendition slower than real time makes every target of it fall
+     * behind), and cleared at 1.1 so a rendition on the edge does not flap.
+     */
+    private void judgeSpeed(String state, double speed, long now) {
+        if (!"encoding".equals(state)) {
+            encodingSinceNanos = 0;
+            slowSinceNanos = 0;
+            slow = false;
             return;
         }
-        if (speed < 1.0 && !slowWarned) {
-            slowWarned = true;
-            log.warn("Rendition {} encodes slower than real time (speed {}): its targets will fall behind; "
-                    + "use a faster preset or a smaller size", id, round2(speed));
-        } else if (speed >= 1.1 && slowWarned) {
-            slowWarned = false;
-            log.info("Rendition {} keeps up again (speed {})", id, round2(speed));
+        if (encodingSinceNanos == 0) {
+            encodingSinceNanos = now;
+        }
+        if (now - encodingSinceNanos < GRACE_NANOS || speed == 0) {
+            return;
+        }
+        if (speed < 1.0) {
+            if (slowSinceNanos == 0) {
+                slowSinceNanos = now;
+            }
+            if (!slow && now - slowSinceNanos >= SLOW_MILLIS * 1_000_000L) {
+                slow = true;
+                log.warn("Rendition {} has encoded slower than real time for {} s (speed {}): its targets fall "
+                        + "behind; use a faster preset or a smaller size", id, SLOW_MILLIS / 1000, round2(speed));
+            }
+        } else if (speed >= 1.1 || !slow) {
+            if (slow) {
+                log.info("Rendition {} keeps up again (speed {})", id, round2(speed));
+            }
+            slow = false;
+            slowSinceNanos = 0;
         }
     }
 

@@ -75,7 +75,7 @@ final class IngestDecoder implements AutoCloseable {
             byte[] record = ByteBufUtil.getBytes(b, from, b.writerIndex() - from);
             if (tag.codec() != videoCodec || !Arrays.equals(record, videoConfig)) {
                 drain(video, videoSink);
-                video = reopen(video, codecId(tag.codec()), record, tag.codec().id());
+                video = reopen(video, codecId(tag.codec()), record, tag.codec().displayName());
                 videoCodec = video == null ? null : tag.codec();
                 videoConfig = video == null ? null : record;
             }
@@ -84,11 +84,11 @@ final class IngestDecoder implements AutoCloseable {
             if (hasLengthPrefixedNalUnits(tag.codec()) && !AvcFormat.isWellFormedAvcc(b, from, b.writerIndex())) {
                 errors++;
                 corrupt.warn("Skipping corrupt {} packet at {} ms ({} bytes): NAL unit lengths do not match the "
-                        + "payload", tag.codec().id(), p.timestamp(), p.size());
+                        + "payload", tag.codec().displayName(), p.timestamp(), p.size());
                 return;
             }
             send(video, b, from, p.timestamp() + tag.compositionTime(), p.timestamp(), tag.keyframe(), videoSink,
-                    tag.codec().id());
+                    tag.codec().displayName());
         }
     }
 

@@ -13,6 +13,9 @@ package dev.castrelay.transcoder;
  *                    keep up with a live ingest
  * @param slateFrames video frames of the slate put out since the rendition started: what its targets received
  *                    that was not the ingest's picture
+ * @param slow        encoding below real time (speed under 1.0) for {@link HealthMeter#SLOW_MILLIS} or more, past
+ *                    the start-up grace: its targets fall behind (a WARNING)
  */
-public record RenditionHealth(String id, String state, double fps, long bitrateKbps, double speed, long slateFrames) {
+public record RenditionHealth(String id, String state, double fps, long bitrateKbps, double speed, long slateFrames,
+                              boolean slow) {
 }

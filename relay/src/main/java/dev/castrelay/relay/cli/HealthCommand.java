@@ -132,12 +132,12 @@ public final class HealthCommand implements Callable<Integer> {
         TimeUnit.MILLISECONDS.sleep(Math.max(50, WATCH_INTERVAL_MILLIS - elapsed));
     }
 
-    /** The document's status, computed by the relay from the same rules: ok 0, degraded 1, down 2. */
+    /** The document's status, computed by the relay: ok 0, warning 1, critical 2 (anything else 3, unknown). */
     static int exitCode(RelayHealth h) {
         return switch (h.status()) {
-            case "ok" -> OK;
-            case "degraded" -> WARNING;
-            case "down" -> CRITICAL;
+            case RelayHealth.OK -> OK;
+            case RelayHealth.WARNING -> WARNING;
+            case RelayHealth.CRITICAL -> CRITICAL;
             default -> UNKNOWN;
         };
     }

@@ -1,7 +1,7 @@
 package dev.castrelay.relay.cli;
 
 import dev.castrelay.relay.RelayHealth;
-import dev.castrelay.relay.ingest.IngestHealth;
+import dev.castrelay.ingest.IngestHealth;
 import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
 import dev.castrelay.transcoder.RenditionHealth;
@@ -69,7 +69,7 @@ public final class HealthTable {
     private static String statusColor(String status) {
         return switch (status) {
             case "ok" -> "\u001b[32m";
-            case "degraded" -> "\u001b[33m";
+            case "warning" -> "\u001b[33m";
             default -> "\u001b[31m";
         };
     }

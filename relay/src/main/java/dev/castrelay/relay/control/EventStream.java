@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.castrelay.config.Secrets;
 import dev.castrelay.relay.Relay;
 import dev.castrelay.relay.RelayHealth;
-import dev.castrelay.relay.ingest.IngestState;
+import dev.castrelay.ingest.IngestState;
 import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
 import io.netty.buffer.Unpooled;

@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.castrelay.config.Secrets;
 import dev.castrelay.relay.RelayHealth;
-import dev.castrelay.relay.ingest.IngestHealth;
-import dev.castrelay.relay.ingest.IngestState;
+import dev.castrelay.ingest.IngestHealth;
+import dev.castrelay.ingest.IngestState;
 import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
 import dev.castrelay.transcoder.RenditionHealth;
@@ -119,7 +119,8 @@ public final class HealthDocument {
         List<RenditionHealth> renditions = new ArrayList<>();
         for (JsonNode r : doc.path("renditions")) {
             renditions.add(new RenditionHealth(text(r, "id"), text(r, "state"), r.path("fps").asDouble(),
-                    r.path("bitrateKbps").asLong(), r.path("speed").asDouble(), r.path("slateFrames").asLong()));
+                    r.path("bitrateKbps").asLong(), r.path("speed").asDouble(), r.path("slateFrames").asLong(),
+                    r.path("slow").asBoolean()));
         }
         List<TargetHealth> targets = new ArrayList<>();
         for (JsonNode t : doc.path("targets")) {

@@ -2,8 +2,8 @@ package dev.castrelay.relay.control;
 
 import dev.castrelay.relay.Relay;
 import dev.castrelay.relay.RelayHealth;
-import dev.castrelay.relay.ingest.IngestHealth;
-import dev.castrelay.relay.ingest.IngestState;
+import dev.castrelay.ingest.IngestHealth;
+import dev.castrelay.ingest.IngestState;
 import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
 import dev.castrelay.transcoder.RenditionHealth;

@@ -1,5 +1,6 @@
 package dev.castrelay.relay.hub;
 
+import dev.castrelay.ingest.ProgramSink;
 import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.transcoder.Transcoder;
 
@@ -12,7 +13,7 @@ import java.util.Map;
  * decodes once and feeds the transcoded renditions. Called by the active ingest session only (the ingest policy
  * guarantees one at a time); synchronized so a takeover cannot interleave two publishers' packets.
  */
-public final class MediaHub {
+public final class MediaHub implements ProgramSink {
 
     private final Map<String, RenditionFeed> feeds = new LinkedHashMap<>();
     private final Map<String, RenditionFeed> passthrough = new LinkedHashMap<>();
@@ -40,6 +41,7 @@ public final class MediaHub {
         return feeds.values();
     }
 
+    @Override
     public synchronized void onIngestStart() {
         if (ingestActive) {
             // A takeover: the new publisher replaced one that never ended (a half-open connection). Its timestamps
@@ -55,6 +57,7 @@ public final class MediaHub {
         }
     }
 
+    @Override
     public synchronized void onIngestPacket(MediaPacket packet) {
         for (RenditionFeed feed : passthrough.values()) {
             feed.onPacket(packet);
@@ -65,6 +68,7 @@ public final class MediaHub {
     }
 
     /** The publisher left: passthrough targets unpublish, transcoded renditions go to the slate. */
+    @Override
     public synchronized void onIngestEnd() {
         ingestActive = false;
         for (RenditionFeed feed : passthrough.values()) {

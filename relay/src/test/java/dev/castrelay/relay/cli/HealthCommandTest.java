@@ -82,7 +82,7 @@ class HealthCommandTest {
             CliRun r = health(relay.url(), ENV);
 
             assertThat(r.code()).as(r.out()).isEqualTo(HealthCommand.WARNING);
-            assertThat(r.out()).contains("STATUS DEGRADED").containsPattern("dead +custom +source +reconnecting");
+            assertThat(r.out()).contains("STATUS WARNING").containsPattern("dead +custom +source +reconnecting");
         } finally {
             relay.send("DELETE", "/api/v1/targets/dead", null);
         }
@@ -94,7 +94,7 @@ class HealthCommandTest {
             CliRun r = health(idle.url(), ENV);
 
             assertThat(r.code()).isEqualTo(HealthCommand.CRITICAL);
-            assertThat(r.out()).contains("STATUS DOWN").contains("INGEST waiting");
+            assertThat(r.out()).contains("STATUS CRITICAL").contains("INGEST waiting");
         }
     }
 

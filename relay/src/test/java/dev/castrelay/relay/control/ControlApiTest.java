@@ -84,7 +84,7 @@ class ControlApiTest {
         assertThat(res.statusCode()).isEqualTo(200);
         JsonNode doc = json(res);
         assertThat(fieldNames(doc)).containsExactly("status", "ingest", "renditions", "targets");
-        assertThat(doc.path("status").asText()).isEqualTo("down");
+        assertThat(doc.path("status").asText()).isEqualTo("critical");
         JsonNode ingest = doc.path("ingest");
         assertThat(fieldNames(ingest)).containsExactly("state", "since", "video", "audio", "bitrateKbps");
         assertThat(ingest.path("state").asText()).isEqualTo("waiting");

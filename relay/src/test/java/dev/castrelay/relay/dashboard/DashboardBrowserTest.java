@@ -227,12 +227,18 @@ class DashboardBrowserTest {
     @Order(8)
     void whenTheRelayGoesAwayThePageSaysSoAndReconnectsByItself() throws Exception {
         relay.close();
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                browser.driver.findElement(By.id("link")).getText().contains("unreachable"));
+        // A dead relay never looks live: within 3 s every card is greyed and a banner says how old the data is.
+        await().atMost(Duration.ofSeconds(3)).until(() ->
+                browser.driver.findElement(By.id("main")).getAttribute("class").contains("stale"));
+        assertThat(browser.driver.findElement(By.id("stale")).getText()).contains("Relay unreachable")
+                .contains("s ago");
+        assertThat(browser.driver.findElement(By.id("status")).getText()).isEqualTo("UNKNOWN");
+        assertThat(browser.driver.findElement(By.id("link")).getText()).contains("unreachable");
         browser.screenshot("07-relay-gone");
         relay = RelayService.start(config, SETTINGS); // same control port; the state file brings the targets back
         await().atMost(Duration.ofSeconds(15)).until(() ->
                 browser.driver.findElement(By.id("link")).getText().equals("live"));
+        assertThat(browser.driver.findElement(By.id("main")).getAttribute("class")).doesNotContain("stale");
         await().atMost(Duration.ofSeconds(5)).until(() -> cardState("added").equals("waiting"));
         assertThat(cardState("charlie")).as("removed before the restart, so still gone").isEqualTo("absent");
     }

@@ -1,7 +1,7 @@
 package dev.castrelay.relay.e2e;
 
 import dev.castrelay.relay.Relay;
-import dev.castrelay.relay.ingest.IngestState;
+import dev.castrelay.ingest.IngestState;
 import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
 import dev.castrelay.testkit.FfmpegPublisher;

@@ -1,7 +1,7 @@
 package dev.castrelay.relay.e2e;
 
 import dev.castrelay.relay.Relay;
-import dev.castrelay.relay.ingest.IngestState;
+import dev.castrelay.ingest.IngestState;
 import dev.castrelay.testkit.FfmpegPublisher;
 import dev.castrelay.testkit.Ffprobe;
 import dev.castrelay.testkit.MediaInfo;

@@ -1,7 +1,7 @@
 package dev.castrelay.relay.e2e;
 
 import dev.castrelay.relay.control.RelayService;
-import dev.castrelay.relay.ingest.IngestState;
+import dev.castrelay.ingest.IngestState;
 import dev.castrelay.targets.PusherSettings;
 import dev.castrelay.testkit.FfmpegPublisher;
 import dev.castrelay.testkit.Ffprobe;

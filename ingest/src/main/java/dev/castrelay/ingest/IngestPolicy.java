@@ -1,6 +1,6 @@
-package dev.castrelay.relay.ingest;
+package dev.castrelay.ingest;
 
-import dev.castrelay.relay.hub.MediaHub;
+import dev.castrelay.rtmp.WarningSummary;
 import dev.castrelay.rtmp.media.MediaListener;
 import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.rtmp.session.PublishDecision;
@@ -24,11 +24,14 @@ public final class IngestPolicy implements PublishPolicy {
 
     private final String app;
     private final byte[] streamKey;
-    private final MediaHub hub;
+    private final ProgramSink hub;
+    /** Someone guessing keys must not fill the log. */
+    private final WarningSummary refusals = new WarningSummary(log, "refused publishers", 60,
+            java.util.concurrent.TimeUnit.SECONDS);
     private final IngestMonitor monitor;
     private volatile ServerSession active;
 
-    public IngestPolicy(String app, String streamKey, MediaHub hub, IngestMonitor monitor) {
+    public IngestPolicy(String app, String streamKey, ProgramSink hub, IngestMonitor monitor) {
         this.app = app;
         this.streamKey = streamKey.getBytes(StandardCharsets.UTF_8);
         this.hub = hub;
@@ -39,7 +42,7 @@ public final class IngestPolicy implements PublishPolicy {
     public PublishDecision onPublish(PublishRequest request, ServerSession session) {
         boolean keyOk = MessageDigest.isEqual(streamKey, request.streamName().getBytes(StandardCharsets.UTF_8));
         if (!app.equals(request.app()) || !keyOk) {
-            log.warn("refused publisher from {}: {}", request.remoteAddress(),
+            refusals.warn("refused publisher from {}: {}", request.remoteAddress(),
                     app.equals(request.app()) ? "wrong stream key" : "unknown application '" + request.app() + "'");
             return new PublishDecision.Reject("NetStream.Publish.BadName", "invalid application or stream key");
         }

@@ -1,4 +1,4 @@
-package dev.castrelay.relay.ingest;
+package dev.castrelay.ingest;
 
 import dev.castrelay.rtmp.Transport;
 import io.netty.bootstrap.ServerBootstrap;

@@ -1,4 +1,4 @@
-package dev.castrelay.relay.ingest;
+package dev.castrelay.ingest;
 
 import dev.castrelay.rtmp.amf.Amf0Reader;
 import dev.castrelay.rtmp.media.AvcSequenceHeader;

@@ -1,4 +1,4 @@
-package dev.castrelay.relay.ingest;
+package dev.castrelay.ingest;
 
 import dev.castrelay.rtmp.WarningSummary;
 import dev.castrelay.rtmp.session.PublishAccepted;

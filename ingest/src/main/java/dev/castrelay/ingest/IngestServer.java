@@ -1,4 +1,4 @@
-package dev.castrelay.relay.ingest;
+package dev.castrelay.ingest;
 
 import dev.castrelay.config.RtmpLimitsConfig;
 import dev.castrelay.rtmp.RtmpLimits;
