@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Passthrough CPU benchmark: castrelay vs nginx-rtmp's own `push`, same input, same 8 nginx-rtmp sinks.
 #
-#   bench/passthrough.sh [--seconds 60] [--runs 3] [--targets 8] [--bitrate 3000k]
+#   bench/passthrough.sh [--seconds 60] [--runs 3] [--targets 8] [--bitrate 3000k] [--preshow 0]
 #
 # One 1280x720 30 fps H.264 (~3 Mb/s, 2 s GOP) + AAC file is encoded once, then published in real time
 # (ffmpeg -re -c copy) to each contender in turn:
@@ -18,12 +18,16 @@ seconds=60
 runs=3
 targets=8
 bitrate=3000k
+# Seconds of a pre-show stream the relay gets before the measured one, as on an event day (a test stream before
+# going live): the JVM then measures warmed up, which is how it runs during the broadcast.
+preshow=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --targets) targets="$2"; shift 2 ;;
     --bitrate) bitrate="$2"; shift 2 ;;
+    --preshow) preshow="$2"; shift 2 ;;
     -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "passthrough.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
   esac
@@ -61,6 +65,12 @@ for run in $(seq 1 "$runs"); do
   ingest_port="$(free_port)"
   relay_yaml "$rdir" "$ingest_port"
   start_relay "$rdir"
+  if [ "$preshow" -gt 0 ]; then
+    ffmpeg -nostdin -hide_banner -loglevel error -re -t "$preshow" -i "$input" -c copy -f flv \
+      "rtmp://127.0.0.1:$ingest_port/live/bench-ingest-key" >"$rdir/preshow.log" 2>&1
+    sessions=$((sessions + 1))
+    check_sinks preshow "$sessions" >/dev/null
+  fi
   start_ticks="$(ticks "$relay_pid")"
   t0=$(date +%s.%N)
   publish "rtmp://127.0.0.1:$ingest_port/live/bench-ingest-key" "$rdir/ffmpeg.log" &

@@ -24,7 +24,8 @@ final class ConfigReader {
     RelayConfig read(JsonNode root) {
         Fields top = Fields.open(root, "", problems,
                 "ingest", "control", "stateFile", "slate", "tls", "renditions", "targets", "reconnect");
-        IngestConfig ingest = ingest(top.mapping("ingest", "listen", "app", "streamKey", "limits"));
+        IngestConfig ingest = ingest(top.mapping("ingest", "listen", "app", "streamKey", "limits", "backup",
+                "failover"));
         ControlConfig control = control(top.mapping("control", "listen", "token", "publicMetrics"));
         String stateFile = top.text("stateFile", Defaults.STATE_FILE);
         SlateConfig slate = slate(top.mapping("slate", "image", "text", "maxSeconds"));
@@ -57,8 +58,13 @@ final class ConfigReader {
                 l.whole("publishTimeoutMs", Defaults.INGEST_PUBLISH_TIMEOUT_MS),
                 l.integer("maxUnauthenticated", Defaults.INGEST_MAX_UNAUTHENTICATED),
                 l.integer("maxUnauthenticatedPerAddress", Defaults.INGEST_MAX_UNAUTHENTICATED_PER_ADDRESS));
+        String backupKey = f.has("backup") ? f.mapping("backup", "streamKey").requiredText("streamKey",
+                "the backup encoder's key, e.g. streamKey: ${env:RELAY_BACKUP_KEY}") : null;
+        Fields fo = f.mapping("failover", "lossMillis", "returnAfterSeconds");
+        FailoverConfig failover = new FailoverConfig(fo.whole("lossMillis", Defaults.FAILOVER_LOSS_MILLIS),
+                fo.integer("returnAfterSeconds", Defaults.FAILOVER_RETURN_AFTER_SECONDS));
         return new IngestConfig(f.text("listen", Defaults.INGEST_LISTEN), f.text("app", Defaults.INGEST_APP),
-                streamKey, limits);
+                streamKey, limits, backupKey, failover);
     }
 
     private ControlConfig control(Fields f) {

@@ -70,6 +70,16 @@ public final class ConfigValidator {
         if (ingest.streamKey() == null || ingest.streamKey().isEmpty()) {
             out.add(Problem.error("ingest.streamKey", "required and not empty: encoders must present a key"));
         }
+        if (ingest.hasBackup()) {
+            if (ingest.backupKey().isEmpty()) {
+                out.add(Problem.error("ingest.backup.streamKey", "required and not empty: the backup encoder's key"));
+            } else if (ingest.backupKey().equals(ingest.streamKey())) {
+                out.add(Problem.error("ingest.backup.streamKey", "must differ from ingest.streamKey: the relay tells "
+                        + "the two encoders apart by their keys"));
+            }
+        }
+        range(ingest.failover().lossMillis(), 100, 60_000, "ingest.failover.lossMillis", out);
+        range(ingest.failover().returnAfterSeconds(), 0, 3_600, "ingest.failover.returnAfterSeconds", out);
         RtmpLimitsConfig l = ingest.limits();
         if (l == null) {
             out.add(Problem.error("ingest.limits", "required (Defaults.rtmpLimits() when building in code)"));

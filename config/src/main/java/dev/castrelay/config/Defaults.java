@@ -72,6 +72,11 @@ public final class Defaults {
 
     public static final boolean TARGET_ENABLED = true;
 
+    /** A second without video from the active input is an outage, not jitter: switch. */
+    public static final long FAILOVER_LOSS_MILLIS = 1_000;
+    /** The primary must prove itself this long before it takes the program back. */
+    public static final int FAILOVER_RETURN_AFTER_SECONDS = 10;
+
     /** A platform back from an outage of any length is live again within this (OBS retries every 2 s). */
     public static final int RECONNECT_MAX_SECONDS = 5;
     /** A platform that said no is not hammered. */
@@ -91,6 +96,10 @@ public final class Defaults {
                 RTMP_HANDSHAKE_TIMEOUT_MS, RTMP_IDLE_TIMEOUT_MS, INGEST_READ_INTERVAL_MS, INGEST_READ_BUFFER_BYTES,
                 INGEST_RECEIVE_BUFFER_BYTES, RTMP_MAX_BUFFERED_BYTES, RTMP_COMMAND_BUFFERED_BYTES,
                 INGEST_PUBLISH_TIMEOUT_MS, INGEST_MAX_UNAUTHENTICATED, INGEST_MAX_UNAUTHENTICATED_PER_ADDRESS);
+    }
+
+    public static FailoverConfig failover() {
+        return new FailoverConfig(FAILOVER_LOSS_MILLIS, FAILOVER_RETURN_AFTER_SECONDS);
     }
 
     public static ReconnectConfig reconnect() {

@@ -28,6 +28,14 @@ public enum Platform {
         return defaultUrl;
     }
 
+    /**
+     * Whether the platform takes only H.264 video: all but YouTube (which takes HEVC and AV1 through Enhanced RTMP)
+     * and custom destinations. A passthrough rendition carrying an encoder's HEVC or AV1 fails there.
+     */
+    public boolean takesOnlyH264() {
+        return this != YOUTUBE && this != CUSTOM;
+    }
+
     /** Parses a config name; {@code x} is an alias of {@code twitter}. Null when unknown. */
     public static Platform fromId(String name) {
         if (name == null) {

@@ -114,7 +114,9 @@ public final class PlatformRules {
         if (rendition.passthrough()) {
             // Nothing to check before the encoder connects: say so once rather than stay silent.
             out.add(Problem.warning(path + ".rendition", "rendition \"" + rendition.id() + "\" is passthrough: "
-                    + name + " gets whatever the encoder sends; set the encoder to " + name + "'s rules"));
+                    + name + " gets whatever the encoder sends; set the encoder to " + name + "'s rules"
+                    + (target.platform().takesOnlyH264() ? " (" + name + " takes only H.264: an encoder sending "
+                    + "HEVC or AV1 needs a transcoded rendition for it)" : "")));
             return out;
         }
         String where = "renditions." + rendition.id();

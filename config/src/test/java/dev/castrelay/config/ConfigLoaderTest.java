@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,15 +18,14 @@ class ConfigLoaderTest {
     Path dir;
 
     private static final Map<String, String> ENV = Map.of(
-            "RELAY_INGEST_KEY", "ingest-key", "RELAY_TOKEN", "api-token",
+            "RELAY_INGEST_KEY", "ingest-key", "RELAY_BACKUP_KEY", "backup-key", "RELAY_TOKEN", "api-token",
             "YT_KEY", "yt-key", "IG_KEY", "ig-key?sig=abc", "X_KEY", "x-key");
 
     private LoadResult loadExample(Map<String, String> env) throws IOException {
         Path fbKey = Files.writeString(dir.resolve("fb_key"), "fb-key\n");
         String yaml;
-        try (InputStream in = getClass().getResourceAsStream("/relay-example.yaml")) {
-            yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
+        // The repository's own example, as users copy it (the tests run in the module's directory).
+        yaml = Files.readString(Path.of("..", "relay.example.yaml"), StandardCharsets.UTF_8);
         Path file = Files.writeString(dir.resolve("relay.yaml"), yaml.replace("/run/secrets/fb_key", fbKey.toString()));
         return new ConfigLoader(env::get).load(file);
     }

@@ -1,14 +1,29 @@
 package dev.castrelay.ingest;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
- * The ingest part of the health document.
+ * The ingest part of the health document: the program (what the renditions receive, from the active input), and
+ * each input.
  *
- * @param video null until the stream described its video
- * @param audio null until the stream described its audio
+ * @param video  null until the stream described its video
+ * @param audio  null until the stream described its audio
+ * @param active {@code primary} or {@code backup}: the input that is the program; null when none is
+ * @param mode   {@code auto} (failover) or {@code pinned} (an operator chose the input)
+ * @param inputs each configured input
  */
-public record IngestHealth(IngestState state, Instant since, Video video, Audio audio, long bitrateKbps) {
+public record IngestHealth(IngestState state, Instant since, Video video, Audio audio, long bitrateKbps,
+                           String active, String mode, List<Input> inputs) {
+
+    public IngestHealth {
+        inputs = inputs == null ? List.of() : List.copyOf(inputs);
+    }
+
+    /** One input's own view, whether or not it is the program. */
+    public record Input(String role, IngestState state, String protocol, Video video, long bitrateKbps,
+                        Instant since) {
+    }
 
     public record Video(String codec, int width, int height, double fps, double keyframeIntervalSec) {
     }

@@ -129,7 +129,8 @@ public final class IngestMonitor {
                 live ? round(frames / seconds) : 0, round(keyframeInterval));
         IngestHealth.Audio audio = audioCodec == null ? null
                 : new IngestHealth.Audio(audioCodec, sampleRate, channels);
-        return new IngestHealth(state, since, video, audio, live ? Math.round(bytes * 8 / 1000.0 / seconds) : 0);
+        return new IngestHealth(state, since, video, audio, live ? Math.round(bytes * 8 / 1000.0 / seconds) : 0,
+                null, null, List.of());
     }
 
     private static double round(double v) {

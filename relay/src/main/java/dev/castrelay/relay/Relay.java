@@ -9,6 +9,8 @@ import dev.castrelay.relay.hub.MediaHub;
 import dev.castrelay.relay.hub.RenditionFeed;
 import dev.castrelay.ingest.IngestMonitor;
 import dev.castrelay.ingest.IngestPolicy;
+import dev.castrelay.ingest.InputRole;
+import dev.castrelay.ingest.InputSelector;
 import dev.castrelay.ingest.IngestServer;
 import dev.castrelay.ingest.IngestState;
 import dev.castrelay.rtmp.RtmpLimits;
@@ -50,6 +52,7 @@ public final class Relay implements AutoCloseable {
     private final EventLoopGroup pusherLoops = Transport.newGroup(2, "pusher");
     private final MediaHub hub = new MediaHub();
     private final IngestMonitor ingestMonitor = new IngestMonitor();
+    private final InputSelector inputs;
     private final TargetRegistry targets;
     private final Transcoder transcoder;
     private final IngestServer ingest;
@@ -82,7 +85,10 @@ public final class Relay implements AutoCloseable {
             targets.add(t);
         }
         ListenAddress listen = ListenAddress.parse(config.ingest().listen());
-        IngestPolicy policy = new IngestPolicy(config.ingest().app(), config.ingest().streamKey(), hub, ingestMonitor);
+        inputs = new InputSelector(hub, ingestMonitor, config.ingest().failover(), config.ingest().hasBackup(),
+                boss.next());
+        IngestPolicy policy = new IngestPolicy(config.ingest().app(), config.ingest().streamKey(),
+                config.ingest().backupKey(), inputs);
         ingest = IngestServer.bind(new InetSocketAddress(listen.host(), listen.port()),
                 rtmpLimits(config.ingest().limits()), config.ingest().limits(), policy, boss, ingestLoops);
         log.info("ingest listening on rtmp://{}:{}/{}/<stream key>", listen.host(), ingest.localAddress().getPort(),
@@ -149,8 +155,13 @@ public final class Relay implements AutoCloseable {
     private record Thumbnail(byte[] jpeg, long madeAtNanos) {
     }
 
+    /** Which input is the program, and the operator's pin. */
+    public InputSelector inputs() {
+        return inputs;
+    }
+
     public RelayHealth health() {
-        var ingestHealth = ingestMonitor.health();
+        var ingestHealth = inputs.health();
         List<RenditionHealth> renditions = new ArrayList<>();
         if (transcoder != null) {
             renditions.addAll(transcoder.health());
@@ -169,8 +180,9 @@ public final class Relay implements AutoCloseable {
         boolean slowRendition = renditions.stream().anyMatch(RenditionHealth::slow);
         // PRODUCT.md: critical when no input is live (the slate on air included) or no target is; warning when a
         // target is not live or a rendition cannot keep up.
+        boolean onBackup = InputRole.BACKUP.id().equals(ingestHealth.active());
         String status = !ingestLive || !anyLive ? RelayHealth.CRITICAL
-                : allLive && !slowRendition ? RelayHealth.OK : RelayHealth.WARNING;
+                : allLive && !slowRendition && !onBackup ? RelayHealth.OK : RelayHealth.WARNING;
         return new RelayHealth(status, ingestHealth, renditions, targetHealth);
     }
 
@@ -185,6 +197,7 @@ public final class Relay implements AutoCloseable {
         // Input first, then the encoders flush what they hold and end their streams (the pushers send what is
         // queued), then every target unpublishes: nothing already encoded is lost on the way out.
         ingest.close();
+        inputs.close();
         if (transcoder != null) {
             transcoder.close();
         }

@@ -58,7 +58,7 @@ public final class TargetRegistry {
         }
         String caFile = config.tls() != null && config.tls().caFile() != null ? config.tls().caFile() : globalCaFile;
         TargetSpec spec = new TargetSpec(config.id(), config.platform().id(), config.rendition(),
-                config.publishUrl(), config.maskedUrl(), caFile);
+                config.publishUrl(), config.maskedUrl(), caFile, config.platform().takesOnlyH264());
         QueueConfig q = config.queue();
         PusherSettings settings = q == null ? baseSettings
                 : baseSettings.withQueue(q.maxMillis(), q.maxBytes(), q.stallSeconds() * 1000L);

@@ -1,23 +1,14 @@
 package dev.castrelay.targets;
 
 import dev.castrelay.rtmp.RtmpUrl;
-import dev.castrelay.rtmp.Transport;
 import dev.castrelay.rtmp.media.LoopBoundListener;
 import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.media.VideoCodec;
+import dev.castrelay.rtmp.media.VideoTag;
 import dev.castrelay.rtmp.session.ClientSession;
-import dev.castrelay.rtmp.session.RtmpClientInitializer;
-import io.netty.bootstrap.Bootstrap;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelOutboundHandlerAdapter;
-import io.netty.channel.ChannelPromise;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
-import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -43,60 +34,9 @@ public final class Pusher implements LoopBoundListener {
     /** Frames dropped this recently keep a target {@code degraded}. */
     private static final long DROP_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
-    /**
-     * The socket's send buffer (Linux doubles it). Left to autotuning, a fast path grows it to 4 MB: half a minute
-     * of a 1 Mb/s stream that a stalled platform could hide in the kernel, where lag cannot be seen nor GOPs be
-     * dropped. 512 KB in flight still carries 40 Mb/s over a 100 ms round trip.
-     */
-    private static final int SEND_BUFFER_BYTES = 256 * 1024;
     /** How often health is evaluated: stalls and lag are seen within a quarter second of crossing a limit. */
     private static final long TICK_MILLIS = 250;
     private static final int TICKS_PER_SECOND = (int) (1_000 / TICK_MILLIS);
-
-    /** One attempt at a connection; callbacks from an older attempt are ignored. */
-    private final class Connection implements ClientSession.Listener {
-        Channel channel;
-        /** The protocol session, known from the moment the pipeline exists; {@link #session} once publishing. */
-        ClientSession protocol;
-        ClientSession session;
-        SendProgress progress;
-        String problem;
-        String rejection;
-        boolean unpublishing;
-        /** We cut it: the platform accepted nothing for too long. */
-        boolean stalled;
-        long liveSinceNanos;
-        /** The newest packet queued when the publish started: sent as a catch-up, not counted as lag. */
-        long joinTimestamp = Long.MIN_VALUE;
-        /** RTMP bytes written so far (handshake included), to match the platform's acknowledgements against. */
-        long wireBytes;
-
-        /** The first explanation wins: the exception itself says more than the guard's summary of it. */
-        void problem(String text) {
-            if (problem == null) {
-                problem = text;
-            }
-        }
-
-        @Override
-        public void onPublishing(ClientSession s) {
-            if (this == current) {
-                published(this, s);
-            }
-        }
-
-        @Override
-        public void onRejected(ClientSession s, String description) {
-            rejection = description;
-        }
-
-        @Override
-        public void onAcknowledged(ClientSession s, long sequenceNumber) {
-            if (this == current && progress != null) {
-                progress.acknowledged(sequenceNumber, System.nanoTime());
-            }
-        }
-    }
 
     private final TargetSpec spec;
     private final RtmpUrl url;
@@ -110,7 +50,7 @@ public final class Pusher implements LoopBoundListener {
     private final Backoff backoff;
     private final Backoff refusalBackoff;
     private final RateMeter meter = new RateMeter(5);
-    private Connection current;
+    private PusherConnection current;
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> ticker;
     private boolean enabled;
@@ -144,6 +84,8 @@ public final class Pusher implements LoopBoundListener {
     private volatile long reconnects;
     private volatile long droppedFrames;
     private volatile long queueMs;
+    /** Why the platform cannot use what this target is sent (a codec it does not take), or null. */
+    private volatile String codecProblem;
 
     public Pusher(TargetSpec spec, PusherSettings settings, EventLoop loop, TlsContexts tls) {
         this.spec = spec;
@@ -238,6 +180,9 @@ public final class Pusher implements LoopBoundListener {
             }
             primed = null;
         }
+        if (spec.h264Only() && p.isVideo() && p.isSequenceHeader()) {
+            checkCodec(p);
+        }
         queue.offer(p);
         streamActive = true;
         boolean live = isLive(current);
@@ -282,79 +227,42 @@ public final class Pusher implements LoopBoundListener {
 
     private void connect() {
         primeFromCache();
-        Connection conn = new Connection();
+        PusherConnection conn = new PusherConnection(events);
         current = conn;
         setState(TargetState.CONNECTING, null);
-        Bootstrap b = new Bootstrap().group(loop).channel(Transport.socketChannel(loop))
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
-                .option(ChannelOption.TCP_NODELAY, true)
-                // Past the high mark the channel reports unwritable and packets wait in our queue, where whole
-                // GOPs can be dropped; Netty's own outbound buffer can only grow.
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .option(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
-                .handler(new RtmpClientInitializer(url, settings.limits(),
-                        url.tls() ? ch -> tls.newHandler(ch, url.host(), url.port(), spec.caFile()) : null,
-                        conn, problem -> conn.problem(Problems.mask(problem, url))));
-        ChannelFuture f = b.connect(url.host(), url.port());
-        conn.channel = f.channel();
-        f.addListener(done -> {
-            if (!done.isSuccess()) {
-                conn.problem(Problems.describe(done.cause(), url));
-                return; // the close future below reports it
+        conn.open(url, spec, settings, tls, loop, CONNECT_TIMEOUT_MILLIS);
+    }
+
+    /** What this pusher's connections tell it, on its loop. */
+    private final PusherConnection.Events events = new PusherConnection.Events() {
+        @Override
+        public void published(PusherConnection conn, ClientSession session) {
+            Pusher.this.published(conn, session);
+        }
+
+        @Override
+        public void writable(PusherConnection conn) {
+            if (conn == current) {
+                drain(false);
             }
-            conn.protocol = conn.channel.pipeline().get(ClientSession.class);
-            // Below the RTMP handlers and above TLS: counts the bytes the platform's acknowledgements count.
-            conn.channel.pipeline().addBefore("handshake", "wireBytes", new ChannelOutboundHandlerAdapter() {
-                @Override
-                public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-                    if (msg instanceof ByteBuf buf) {
-                        conn.wireBytes += buf.readableBytes();
-                    }
-                    ctx.write(msg, promise);
-                }
-            });
-            // Before the guard, which would swallow the exception and keep only its innermost message.
-            conn.channel.pipeline().addBefore("guard", "pusher", new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-                    if (ctx.channel().isWritable() && conn == current) {
-                        drain(false);
-                    }
-                    ctx.fireChannelWritabilityChanged();
-                }
+        }
 
-                @Override
-                public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                    conn.problem(Problems.describe(cause, url));
-                    ctx.fireExceptionCaught(cause);
-                }
+        @Override
+        public void closed(PusherConnection conn) {
+            Pusher.this.closed(conn);
+        }
 
-                @Override
-                public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-                    // A certificate refused while verifying comes as this event, not as an exception.
-                    if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
-                        conn.problem(Problems.describe(tls.cause(), url));
-                    }
-                    ctx.fireUserEventTriggered(evt);
-                }
-            });
-            // A platform that takes the connection but never accepts the publish must not hold the target.
-            long answerMillis = settings.limits().handshakeTimeoutMillis();
-            loop.schedule(() -> {
-                if (conn == current && conn.session == null && conn.channel.isActive()) {
-                    conn.problem(url.address() + " did not accept the publish within " + answerMillis + " ms");
-                    conn.channel.close();
-                }
-            }, answerMillis, TimeUnit.MILLISECONDS);
-        });
-        conn.channel.closeFuture().addListener(closed -> closed(conn));
+        @Override
+        public boolean isCurrent(PusherConnection conn) {
+            return conn == current;
+        }
+    };
+
+    private static boolean isLive(PusherConnection conn) {
+        return conn != null && conn.isLive();
     }
 
-    private static boolean isLive(Connection conn) {
-        return conn != null && conn.session != null && conn.session.isPublishing();
-    }
-
-    private void published(Connection conn, ClientSession session) {
+    private void published(PusherConnection conn, ClientSession session) {
         conn.session = session;
         conn.liveSinceNanos = System.nanoTime();
         conn.progress = new SendProgress(ClientSession.ACK_WINDOW, conn.liveSinceNanos);
@@ -377,7 +285,7 @@ public final class Pusher implements LoopBoundListener {
 
     /** Sends what the channel takes; {@code everything} ignores writability (the queue is bounded anyway). */
     private void drain(boolean everything) {
-        Connection conn = current;
+        PusherConnection conn = current;
         if (!isLive(conn)) {
             return;
         }
@@ -408,7 +316,7 @@ public final class Pusher implements LoopBoundListener {
         }
     }
 
-    private void closed(Connection conn) {
+    private void closed(PusherConnection conn) {
         if (conn != current) {
             return;
         }
@@ -477,7 +385,7 @@ public final class Pusher implements LoopBoundListener {
             lastDropSeen = drops;
         }
         droppedFrames = connectedDrops;
-        Connection conn = current;
+        PusherConnection conn = current;
         if (!isLive(conn) || (state != TargetState.LIVE && state != TargetState.DEGRADED)) {
             queueMs = queue.durationMillis();
             return;
@@ -512,12 +420,30 @@ public final class Pusher implements LoopBoundListener {
      * from the oldest end until what is in flight and what is queued come under half the bound, keeping the newest
      * GOP. What is in flight cannot be taken back, so the measured lag falls once the platform reads past the gap.
      */
-    private void boundLag(Connection conn) {
+    private void boundLag(PusherConnection conn) {
         long inFlight = conn.progress.inFlightMillis(queue.isEmpty());
         long target = settings.maxQueueMillis() / 2;
         while (inFlight + queue.durationMillis() > target && queue.dropOldestGopBeforeNewest()) {
             // one GOP at a time, oldest first
         }
+    }
+
+    /**
+     * A platform that takes only H.264, sent another codec through a passthrough rendition (an encoder set to HEVC
+     * or AV1): the platform will refuse or show nothing, and the operator must hear why. Sent anyway: the
+     * platform has the last word.
+     */
+    private void checkCodec(MediaPacket header) {
+        VideoTag tag = VideoTag.parse(header.payload());
+        VideoCodec codec = tag == null ? null : tag.codec();
+        String problem = codec == null || codec == VideoCodec.H264 ? null
+                : spec.platform() + " takes only H.264, and rendition '" + spec.rendition() + "' passes the encoder's "
+                + codec.displayName() + " through: give this target a transcoded rendition, or set the encoder to "
+                + "H.264";
+        if (problem != null && !problem.equals(codecProblem)) {
+            log.warn("target {}: {}", spec.id(), problem);
+        }
+        codecProblem = problem;
     }
 
     /** Stops sending and keeps the target; persisted by the caller. */
@@ -589,7 +515,7 @@ public final class Pusher implements LoopBoundListener {
 
     /** Ends the current connection politely; returns its channel, or null. */
     private Channel hangUp() {
-        Connection conn = current;
+        PusherConnection conn = current;
         current = null;
         if (conn == null) {
             return null;
@@ -649,6 +575,6 @@ public final class Pusher implements LoopBoundListener {
         boolean sending = s == TargetState.LIVE || s == TargetState.DEGRADED;
         return new TargetHealth(spec.id(), spec.platform(), spec.rendition(), spec.maskedUrl(), s, since,
                 sending ? meter.bitrateKbps() : 0, sending ? meter.fps() : 0, queueMs, droppedFrames, reconnects,
-                bytesSent, lastError, nextRetry);
+                bytesSent, lastError != null ? lastError : codecProblem, nextRetry);
     }
 }

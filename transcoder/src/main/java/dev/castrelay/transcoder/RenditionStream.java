@@ -1,5 +1,6 @@
 package dev.castrelay.transcoder;
 
+import dev.castrelay.config.Defaults;
 import dev.castrelay.config.RenditionConfig;
 import dev.castrelay.config.SlateConfig;
 import dev.castrelay.rtmp.media.MediaListener;
@@ -41,6 +42,12 @@ final class RenditionStream implements AutoCloseable {
     private static final double BACKWARD_JUMP_MS = 500;
     /** Video-only ingest: audio that lags video by more than this is filled with silence. */
     private static final double AUDIO_LAG_LIMIT_MS = 500;
+    /**
+     * Audio ahead of the picture by this much means the ingest has no video (audio only from the start, or a
+     * picture that froze while the sound goes on): the slate fills the picture, with the live audio. The same bound
+     * as a backup input's failover, which comes first when there is a backup.
+     */
+    private static final double PICTURE_LOSS_MS = Defaults.FAILOVER_LOSS_MILLIS;
     /** The slate catches up at most this much of the wall-clock time it took to notice the loss. */
     private static final long SLATE_CATCH_UP_NANOS = 1_000_000_000L;
 
@@ -71,6 +78,8 @@ final class RenditionStream implements AutoCloseable {
     private long slateAnchorWallNanos;
     private double slateAnchorMs;
     private double slateStartMs;
+    /** The slate stands in for a picture the ingest does not send while its audio flows. */
+    private boolean pictureMissing;
 
     RenditionStream(RenditionConfig config, SlateConfig slateConfig, MediaListener listener, HealthMeter meter) {
         this.config = config;
@@ -82,9 +91,9 @@ final class RenditionStream implements AutoCloseable {
         this.slate = new Slate(slateConfig, config.video().width(), config.video().height());
     }
 
-    /** {@code idle}, {@code encoding} or {@code slate}. */
+    /** {@code idle}, {@code encoding} or {@code slate} (also while the slate stands in for a missing picture). */
     String stateName() {
-        return state.name().toLowerCase(Locale.ROOT);
+        return state == State.ENCODING && pictureMissing ? "slate" : state.name().toLowerCase(Locale.ROOT);
     }
 
     /** How long the thread may wait for input before {@link #tick()} has work. */
@@ -115,6 +124,11 @@ final class RenditionStream implements AutoCloseable {
         }
         if (offsetMs == null) {
             beginEpoch(f.pts());
+        }
+        if (pictureMissing) {
+            pictureMissing = false;
+            log.info("Rendition {}: the ingest's picture is back", config.id());
+            meter.sample(stateName(), true);
         }
         double t = f.pts() + offsetMs;
         double jump = t - frameMs * nextFrame;
@@ -174,6 +188,33 @@ final class RenditionStream implements AutoCloseable {
             av_frame_free(out);
         }
         enter(State.ENCODING);
+        fillMissingPicture();
+    }
+
+    /**
+     * Audio without video (an audio-only ingest, a picture frozen while the sound goes on): platforms that need
+     * video (Facebook refuses a stream without it) get the slate at the rendition's frame rate with the live audio,
+     * in the same stream; the ingest's picture takes over again when it comes.
+     */
+    private void fillMissingPicture() {
+        double audioMs = samplesMs(nextSample);
+        if (!pictureMissing && audioMs - frameMs * nextFrame < PICTURE_LOSS_MS) {
+            return;
+        }
+        if (!pictureMissing) {
+            pictureMissing = true;
+            log.info("Rendition {}: no video in the ingest for {} ms while its audio flows; showing the slate with "
+                    + "the live audio", config.id(), Math.round(audioMs - frameMs * nextFrame));
+            if (held != null) {
+                av_frame_free(held); // a frozen picture is no picture: the slate replaces it
+                held = null;
+            }
+            meter.sample(stateName(), true);
+        }
+        while (frameMs * nextFrame < audioMs - frameMs) {
+            encodeVideo(slate.picture());
+            meter.onSlateFrame();
+        }
     }
 
     /** Maps the epoch's first ingest timestamp to where the output clock stands. */
@@ -199,6 +240,7 @@ final class RenditionStream implements AutoCloseable {
         if (state != State.ENCODING) {
             return;
         }
+        pictureMissing = false; // the slate takes over the whole stream now
         endEpoch();
         long now = System.nanoTime();
         // Pace the slate from the last real frame so the output stays in step with the wall clock.

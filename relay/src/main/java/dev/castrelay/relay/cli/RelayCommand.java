@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "relay", mixinStandardHelpOptions = true, version = "castrelay 0.1.0",
         description = "Multistreaming relay: one RTMP ingest, every platform at once.",
         subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, HealthCommand.class,
-            TargetsCommand.class})
+            TargetsCommand.class, IngestCommand.class})
 public final class RelayCommand implements Runnable {
 
     @picocli.CommandLine.Spec

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.castrelay.config.Secrets;
+import dev.castrelay.ingest.InputRole;
 import dev.castrelay.relay.Relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -144,6 +145,9 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             allow(req, HttpMethod.GET);
             events.subscribe(ch);
             return;
+        } else if (rest.equals("ingest/active")) {
+            allow(req, HttpMethod.PUT);
+            answer = useInput(body(req));
         } else if (rest.equals("targets")) {
             allow(req, HttpMethod.GET, HttpMethod.POST);
             answer = req.method() == HttpMethod.GET ? targets.list() : targets.add(body(req));
@@ -167,6 +171,30 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         byte[] bytes = answer.body() == null ? new byte[0] : toBytes(answer.body());
         send(ch, answer.status(), answer.body() == null ? null : "application/json", bytes, keepAlive,
                 answer.location());
+    }
+
+    /** {@code PUT /api/v1/ingest/active} with {@code {"input": "primary|backup|auto"}}. */
+    private TargetsApi.Answer useInput(String body) {
+        String input;
+        try {
+            input = JSON.readTree(body).path("input").asText(null);
+        } catch (JsonProcessingException e) {
+            throw ApiError.badRequest("bad JSON", e.getOriginalMessage());
+        }
+        InputRole role = InputRole.fromId(input);
+        if (role == null && !"auto".equals(input)) {
+            throw ApiError.badRequest("bad input", "expected {\"input\": \"primary\"}, \"backup\" or \"auto\"; got "
+                    + (input == null ? "no input" : "\"" + input + "\""));
+        }
+        try {
+            relay.inputs().use(role);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("no such input", e.getMessage());
+        }
+        ObjectNode o = JSON.createObjectNode();
+        o.put("active", relay.inputs().active() == null ? null : relay.inputs().active().id());
+        o.put("mode", relay.inputs().mode().id());
+        return TargetsApi.Answer.ok(o);
     }
 
     private void authorize(FullHttpRequest req, String path) {

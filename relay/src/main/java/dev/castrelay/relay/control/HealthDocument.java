@@ -53,13 +53,16 @@ public final class HealthDocument {
         ObjectNode o = NODES.objectNode();
         o.put("state", in.state().id());
         o.put("since", in.since().toString());
-        if (in.video() == null) {
-            o.putNull("video");
-        } else {
-            IngestHealth.Video v = in.video();
-            o.putObject("video").put("codec", v.codec()).put("width", v.width()).put("height", v.height())
-                    .put("fps", v.fps()).put("keyframeIntervalSec", v.keyframeIntervalSec());
+        o.put("active", in.active());
+        o.put("mode", in.mode());
+        ArrayNode inputs = o.putArray("inputs");
+        for (IngestHealth.Input i : in.inputs()) {
+            ObjectNode io = inputs.addObject().put("role", i.role()).put("state", i.state().id())
+                    .put("protocol", i.protocol());
+            video(io, i.video());
+            io.put("bitrateKbps", i.bitrateKbps()).put("since", i.since().toString());
         }
+        video(o, in.video());
         if (in.audio() == null) {
             o.putNull("audio");
         } else {
@@ -69,6 +72,20 @@ public final class HealthDocument {
         }
         o.put("bitrateKbps", in.bitrateKbps());
         return o;
+    }
+
+    private static void video(ObjectNode o, IngestHealth.Video v) {
+        if (v == null) {
+            o.putNull("video");
+        } else {
+            o.putObject("video").put("codec", v.codec()).put("width", v.width()).put("height", v.height())
+                    .put("fps", v.fps()).put("keyframeIntervalSec", v.keyframeIntervalSec());
+        }
+    }
+
+    private static IngestHealth.Video videoFromJson(JsonNode v) {
+        return v.isObject() ? new IngestHealth.Video(text(v, "codec"), v.path("width").asInt(), v.path("height").asInt(),
+                v.path("fps").asDouble(), v.path("keyframeIntervalSec").asDouble()) : null;
     }
 
     /** One entry of {@code targets}; the URL comes masked from the pusher. */
@@ -102,20 +119,23 @@ public final class HealthDocument {
      */
     public static RelayHealth fromJson(JsonNode doc) {
         JsonNode in = required(doc, "ingest");
-        IngestHealth.Video video = null;
-        JsonNode v = in.path("video");
-        if (v.isObject()) {
-            video = new IngestHealth.Video(text(v, "codec"), v.path("width").asInt(), v.path("height").asInt(),
-                    v.path("fps").asDouble(), v.path("keyframeIntervalSec").asDouble());
-        }
+        IngestHealth.Video video = videoFromJson(in.path("video"));
         IngestHealth.Audio audio = null;
         JsonNode a = in.path("audio");
         if (a.isObject()) {
             audio = new IngestHealth.Audio(text(a, "codec"), a.path("sampleRate").asInt(),
                     a.path("channels").asInt());
         }
+        List<IngestHealth.Input> inputs = new ArrayList<>();
+        for (JsonNode i : in.path("inputs")) {
+            inputs.add(new IngestHealth.Input(text(i, "role"), IngestState.valueOf(upper(text(i, "state"))),
+                    text(i, "protocol"), videoFromJson(i.path("video")), i.path("bitrateKbps").asLong(),
+                    Instant.parse(text(i, "since"))));
+        }
         IngestHealth ingest = new IngestHealth(IngestState.valueOf(upper(text(in, "state"))),
-                Instant.parse(text(in, "since")), video, audio, in.path("bitrateKbps").asLong());
+                Instant.parse(text(in, "since")), video, audio, in.path("bitrateKbps").asLong(),
+                in.path("active").isTextual() ? in.path("active").asText() : null,
+                in.path("mode").isTextual() ? in.path("mode").asText() : null, inputs);
         List<RenditionHealth> renditions = new ArrayList<>();
         for (JsonNode r : doc.path("renditions")) {
             renditions.add(new RenditionHealth(text(r, "id"), text(r, "state"), r.path("fps").asDouble(),

@@ -3,6 +3,7 @@ package dev.castrelay.relay.control;
 import dev.castrelay.relay.Relay;
 import dev.castrelay.relay.RelayHealth;
 import dev.castrelay.ingest.IngestHealth;
+import dev.castrelay.ingest.InputRole;
 import dev.castrelay.ingest.IngestState;
 import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
@@ -85,6 +86,12 @@ public final class RelayMetrics implements AutoCloseable {
         Gauge.builder("castrelay.ingest.keyframe.interval", this,
                         m -> video(m, IngestHealth.Video::keyframeIntervalSec))
                 .baseUnit("seconds").description("ingest keyframe interval").register(registry);
+        FunctionCounter.builder("castrelay.ingest.failovers", relay, r -> r.inputs().failovers())
+                .description("switches of the program between the primary and the backup input").register(registry);
+        for (InputRole role : InputRole.values()) {
+            Gauge.builder("castrelay.ingest.active", relay, r -> r.inputs().active() == role ? 1 : 0)
+                    .description("1 for the input that is the program").tag("input", role.id()).register(registry);
+        }
     }
 
     private IngestHealth ingest() {

@@ -13,11 +13,14 @@ import dev.castrelay.config.TargetConfig;
 import dev.castrelay.config.VideoConfig;
 import dev.castrelay.relay.Relay;
 import dev.castrelay.relay.RelayHealth;
+import dev.castrelay.relay.control.RelayService;
 import dev.castrelay.rtmp.Transport;
 import dev.castrelay.transcoder.RenditionHealth;
 import io.netty.channel.EventLoopGroup;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -64,19 +67,29 @@ public final class Demo {
     public boolean run() throws Exception {
         EventLoopGroup platformLoops = Transport.newGroup(1, "stand-in");
         List<StandInPlatform> platforms = new ArrayList<>();
+        Path stateDir = null;
         try {
             for (String[] p : PLATFORMS) {
                 platforms.add(new StandInPlatform(p[0], p[3], platformLoops));
             }
             String ingestKey = "demo-" + UUID.randomUUID();
-            RelayConfig config = config(platforms, ingestKey);
+            stateDir = Files.createTempDirectory("castrelay-demo");
+            RelayConfig config = config(platforms, ingestKey, stateDir.resolve("relay-state.json"));
             out.printf("relay demo: %d s test pattern -> relay -> %d stand-in platforms on 127.0.0.1%n",
                     duration.toSeconds(), platforms.size());
             out.println("  (stand-ins speak plain RTMP on loopback; real facebook/instagram targets need rtmps://)");
             out.flush();
             TestPatternEncoder encoder;
             RelayHealth last;
-            try (Relay relay = Relay.start(config)) {
+            try (RelayService service = RelayService.start(config)) {
+                Relay relay = service.relay();
+                // The operator views work against the demo as against a real relay: the dashboard, the API and
+                // relay health, with a token made for this run.
+                String control = service.control().url();
+                out.printf("  dashboard: %s  (token %s)%n", control, config.control().token());
+                out.printf("  health:    RELAY_TOKEN=%s bin/relay health --control %s%n", config.control().token(),
+                        control);
+                out.flush();
                 String ingestUrl = "rtmp://127.0.0.1:" + relay.ingestAddress().getPort() + "/live/" + ingestKey;
                 encoder = new TestPatternEncoder(ingestUrl, 1280, 720, 30, duration);
                 encoder.start();
@@ -97,6 +110,7 @@ public final class Demo {
             }
             return summarize(platforms, encoder, last);
         } finally {
+            deleteQuietly(stateDir);
             for (StandInPlatform p : platforms) {
                 p.close();
             }
@@ -171,7 +185,18 @@ public final class Demo {
                 .mapToLong(RenditionHealth::slateFrames).sum();
     }
 
-    private static RelayConfig config(List<StandInPlatform> platforms, String ingestKey) {
+    private static void deleteQuietly(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (java.io.IOException e) {
+            // a temporary directory: the system cleans it up in the end
+        }
+    }
+
+    private static RelayConfig config(List<StandInPlatform> platforms, String ingestKey, Path stateFile) {
         Map<String, RenditionConfig> renditions = new LinkedHashMap<>();
         AudioConfig audio = new AudioConfig("aac", 128_000, 48_000, 2);
         renditions.put("main", new RenditionConfig("main", false,
@@ -187,7 +212,7 @@ public final class Demo {
         return new RelayConfig(
                 new IngestConfig("127.0.0.1:0", "live", ingestKey, Defaults.rtmpLimits()),
                 new ControlConfig("127.0.0.1:0", UUID.randomUUID().toString(), false),
-                null, new SlateConfig(null, Defaults.SLATE_TEXT, Defaults.SLATE_MAX_SECONDS), null,
+                stateFile.toString(), new SlateConfig(null, Defaults.SLATE_TEXT, Defaults.SLATE_MAX_SECONDS), null,
                 renditions, targets);
     }
 }

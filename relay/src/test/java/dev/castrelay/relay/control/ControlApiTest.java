@@ -78,6 +78,20 @@ class ControlApiTest {
     }
 
     @Test
+    void ingestActiveTakesAutoAndRefusesAnInputThatIsNotConfigured() throws Exception {
+        HttpResponse<String> auto = relay.send("PUT", "/api/v1/ingest/active", "{\"input\": \"auto\"}");
+        HttpResponse<String> backup = relay.send("PUT", "/api/v1/ingest/active", "{\"input\": \"backup\"}");
+        HttpResponse<String> bogus = relay.send("PUT", "/api/v1/ingest/active", "{\"input\": \"tertiary\"}");
+
+        assertThat(auto.statusCode()).isEqualTo(200);
+        assertThat(json(auto).path("mode").asText()).isEqualTo("auto");
+        assertThat(backup.statusCode()).isEqualTo(400);
+        assertThat(json(backup).path("detail").asText()).contains("no backup input is configured");
+        assertThat(bogus.statusCode()).isEqualTo(400);
+        assertThat(json(bogus).path("detail").asText()).contains("\"tertiary\"");
+    }
+
+    @Test
     void healthDocumentHasEveryFieldOfTheContract() throws Exception {
         HttpResponse<String> res = relay.get("/api/v1/health");
 
@@ -86,7 +100,7 @@ class ControlApiTest {
         assertThat(fieldNames(doc)).containsExactly("status", "ingest", "renditions", "targets");
         assertThat(doc.path("status").asText()).isEqualTo("critical");
         JsonNode ingest = doc.path("ingest");
-        assertThat(fieldNames(ingest)).containsExactly("state", "since", "video", "audio", "bitrateKbps");
+        assertThat(fieldNames(ingest)).containsExactly("state", "since", "active", "mode", "inputs", "video", "audio", "bitrateKbps");
         assertThat(ingest.path("state").asText()).isEqualTo("waiting");
         assertThat(java.time.Instant.parse(ingest.path("since").asText())).isNotNull();
         JsonNode alpha = doc.path("targets").get(0);

@@ -20,6 +20,8 @@ final class PassthroughConfig {
     private final List<Target> targets = new ArrayList<>();
     private final List<String> limits = new ArrayList<>();
     private String stateFile;
+    private String backupKey;
+    private String failover;
 
     private record Target(String serverUrl, String key) {
     }
@@ -42,6 +44,13 @@ final class PassthroughConfig {
         return this;
     }
 
+    /** A backup input publishing with {@code key}, switching as {@code failover} says (a YAML flow mapping). */
+    PassthroughConfig backup(String key, String failover) {
+        this.backupKey = key;
+        this.failover = failover;
+        return this;
+    }
+
     /** Where runtime changes persist (for a relay started with its control API). */
     PassthroughConfig stateFile(java.nio.file.Path file) {
         this.stateFile = file.toString();
@@ -60,6 +69,10 @@ final class PassthroughConfig {
                 .append("  listen: 127.0.0.1:0\n")
                 .append("  app: ").append(APP).append('\n')
                 .append("  streamKey: ").append(streamKey).append('\n');
+        if (backupKey != null) {
+            y.append("  backup: { streamKey: ").append(backupKey).append(" }\n")
+                    .append("  failover: ").append(failover).append('\n');
+        }
         if (!limits.isEmpty()) {
             y.append("  limits: { ").append(String.join(", ", limits)).append(" }\n");
         }
