@@ -3,6 +3,7 @@ package dev.castrelay.config;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -81,10 +82,38 @@ public final class ConfigLoader {
                     + Fields.kind(root));
             return new LoadResult(null, problems.toList());
         }
+        hygiene(root, problems);
         new Substitution(env, problems).apply(root, "");
         RelayConfig config = new ConfigReader(problems).read(root);
         problems.addUnlessReported(ConfigValidator.validate(config));
         return new LoadResult(problems.hasErrors() ? null : config, problems.toList());
+    }
+
+    /**
+     * Warnings about the file as written, before substitution: a secret typed into it (files get copied, shared
+     * and committed; {@code ${env:}} and {@code ${file:}} keep secrets out of them), and the example's placeholder
+     * URLs left in place.
+     */
+    private static void hygiene(JsonNode root, Problems problems) {
+        literalSecret(root.path("ingest").path("streamKey"), "ingest.streamKey", problems);
+        literalSecret(root.path("ingest").path("backup").path("streamKey"), "ingest.backup.streamKey", problems);
+        literalSecret(root.path("control").path("token"), "control.token", problems);
+        JsonNode targets = root.path("targets");
+        for (int i = 0; i < targets.size(); i++) {
+            literalSecret(targets.get(i).path("key"), "targets[" + i + "].key", problems);
+            String url = targets.get(i).path("url").asText("");
+            if (url.contains("-xxx.") || url.contains(".xx.")) {
+                problems.warning("targets[" + i + "].url", "still the example's placeholder (" + url + "): use the "
+                        + "URL the platform gives for this broadcast");
+            }
+        }
+    }
+
+    private static void literalSecret(JsonNode value, String path, Problems problems) {
+        if (value.isTextual() && !value.asText().isEmpty() && !value.asText().startsWith("${")) {
+            problems.warning(path, "written into the file: use ${env:NAME} or ${file:PATH} so the secret stays "
+                    + "out of files that get copied, shared or committed");
+        }
     }
 
     /** Loads YAML text (JSON text too, mostly: prefer {@link #parse(String, Format)} with JSON for it). */
@@ -129,10 +158,31 @@ public final class ConfigLoader {
      */
     private static String syntaxError(JsonProcessingException e, Format format) {
         String reason = e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
-        reason = reason.replaceAll("'[^']{4,}'", "'" + Secrets.MASK + "'")
-                .replaceAll("\"[^\"]{4,}\"", "\"" + Secrets.MASK + "\"");
         JsonLocation at = e.getLocation();
         String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+        // SnakeYAML knows the real problem and where it is; Jackson reports the context it was parsing instead
+        // ("while parsing a block mapping", on the line before).
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof MarkedYAMLException m && m.getProblem() != null && m.getProblemMark() != null) {
+                reason = m.getProblem() + hint(m.getProblem());
+                where = " at line " + (m.getProblemMark().getLine() + 1) + ", column "
+                        + (m.getProblemMark().getColumn() + 1);
+                break;
+            }
+        }
+        reason = reason.replaceAll("'[^']{4,}'", "'" + Secrets.MASK + "'")
+                .replaceAll("\"[^\"]{4,}\"", "\"" + Secrets.MASK + "\"");
         return "not valid " + format + where + ": " + reason;
+    }
+
+    /** What usually causes a YAML problem, for people who do not read the YAML spec. */
+    private static String hint(String problem) {
+        if (problem.contains("TAB") || problem.contains("\\t")) { // SnakeYAML: "found character '\t(TAB)'"
+            return " (a tab: YAML indents with spaces only)";
+        }
+        if (problem.contains("expected <block end>") || problem.contains("mapping values are not allowed")) {
+            return "; check the indentation of this line and the one before";
+        }
+        return "";
     }
 }

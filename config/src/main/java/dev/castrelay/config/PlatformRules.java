@@ -116,7 +116,10 @@ public final class PlatformRules {
             out.add(Problem.warning(path + ".rendition", "rendition \"" + rendition.id() + "\" is passthrough: "
                     + name + " gets whatever the encoder sends; set the encoder to " + name + "'s rules"
                     + (target.platform().takesOnlyH264() ? " (" + name + " takes only H.264: an encoder sending "
-                    + "HEVC or AV1 needs a transcoded rendition for it)" : "")));
+                    + "HEVC or AV1 needs a transcoded rendition for it)" : "")
+                    + (target.platform() == Platform.FACEBOOK || target.platform() == Platform.INSTAGRAM
+                    ? "; an audio-only broadcast needs a transcoded rendition too: " + name + " refuses a stream "
+                    + "without video, and only a transcoded rendition puts the slate in its place" : "")));
             return out;
         }
         String where = "renditions." + rendition.id();

@@ -31,10 +31,11 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void productExampleLoadsWithoutProblems() throws IOException {
+    void productExampleLoadsWithoutErrorsAndFlagsOnlyItsPlaceholderUrl() throws IOException {
         LoadResult result = loadExample(ENV);
 
-        assertThat(result.problems()).isEmpty();
+        assertThat(result.errors()).isEmpty();
+        assertThat(result.warnings()).extracting(Problem::path).containsExactly("targets[2].url");
         RelayConfig config = result.orThrow();
         assertThat(config.targets()).extracting(TargetConfig::id).containsExactly("youtube", "facebook", "instagram", "x");
         assertThat(config.targets()).extracting(TargetConfig::platform)
@@ -151,7 +152,7 @@ class ConfigLoaderTest {
 
         LoadResult result = new ConfigLoader(name -> null).load(file);
 
-        assertThat(result.problems()).isEmpty();
+        assertThat(result.errors()).isEmpty();
         assertThat(result.orThrow().targets().get(0).platform()).isEqualTo(Platform.CUSTOM);
     }
 
@@ -178,7 +179,7 @@ class ConfigLoaderTest {
                 .replace("bitrate: 3000k", "bitrate: \"${env:RELAY_TOKEN}\"")
                 .replace("yt-secret-3", "${env:YT_KEY}"));
 
-        assertThat(result.problems()).hasSize(2);
+        assertThat(result.errors()).hasSize(2);
         assertThat(result.problems().toString()).doesNotContain("api-token").contains("YT_KEY");
     }
 
@@ -244,7 +245,7 @@ class ConfigLoaderTest {
 
         assertThatThrownBy(result::orThrow).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("renditions.main.video.width: expected an even number")
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(1));
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).filteredOn(Problem::isError).hasSize(1));
     }
 
     @Test
@@ -254,6 +255,33 @@ class ConfigLoaderTest {
                 .replace("streamKey: ingest-secret-1", "streamKey: ingest-secret-1\n  listen: nowhere"));
 
         assertThat(result.errors()).extracting(Problem::path).containsExactly("ingest.listen", "targets[0].key");
+    }
+
+    @Test
+    void aSecretWrittenIntoTheFileIsAWarningThatNeverQuotesIt() {
+        LoadResult result = Yaml.load(Yaml.MINIMAL);
+
+        assertThat(result.usable()).isTrue();
+        assertThat(result.warnings()).extracting(Problem::path)
+                .contains("ingest.streamKey", "control.token", "targets[0].key");
+        assertThat(result.warnings().toString()).contains("${env:NAME}").doesNotContain("ingest-secret-1")
+                .doesNotContain("token-secret-2").doesNotContain("yt-secret-3");
+    }
+
+    @Test
+    void aTabInTheIndentationIsNamedWithItsLine() {
+        LoadResult result = Yaml.load("ingest:\n\tstreamKey: a\n");
+
+        assertThat(result.errors()).extracting(Problem::toString).singleElement().asString()
+                .contains("line 2, column 1").contains("tab");
+    }
+
+    @Test
+    void anOverIndentedKeyIsNamedWithItsLineAndAHint() {
+        LoadResult result = Yaml.load("ingest:\n  streamKey: a\n  app: live\n    listen: x\n");
+
+        assertThat(result.errors()).extracting(Problem::toString).singleElement().asString()
+                .contains("line 4").contains("check the indentation");
     }
 
     @Test

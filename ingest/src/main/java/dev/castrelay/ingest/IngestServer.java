@@ -58,7 +58,9 @@ public final class IngestServer implements AutoCloseable {
         if (reads.receiveBufferBytes() > 0) {
             bootstrap.childOption(ChannelOption.SO_RCVBUF, reads.receiveBufferBytes());
         }
-        Channel ch = bootstrap.childHandler(new ChannelInitializer<SocketChannel>() {
+        Channel ch;
+        try {
+            ch = bootstrap.childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel c) {
                         connections.add(c);
@@ -68,6 +70,13 @@ public final class IngestServer implements AutoCloseable {
                     }
                 })
                 .bind(address).sync().channel();
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) { // Netty rethrows the socket's IOException unchecked-style
+            // Netty's "bind(..) failed: Address already in use" names neither the address nor which listener.
+            throw new IngestException("ingest.listen " + address.getHostString() + ":" + address.getPort()
+                    + " cannot be used: " + e.getMessage() + " (is another relay or RTMP server running there?)", e);
+        }
         return new IngestServer(ch, connections);
     }
 

@@ -89,8 +89,14 @@ public final class Relay implements AutoCloseable {
                 boss.next());
         IngestPolicy policy = new IngestPolicy(config.ingest().app(), config.ingest().streamKey(),
                 config.ingest().backupKey(), inputs);
-        ingest = IngestServer.bind(new InetSocketAddress(listen.host(), listen.port()),
-                rtmpLimits(config.ingest().limits()), config.ingest().limits(), policy, boss, ingestLoops);
+        try {
+            ingest = IngestServer.bind(new InetSocketAddress(listen.host(), listen.port()),
+                    rtmpLimits(config.ingest().limits()), config.ingest().limits(), policy, boss, ingestLoops);
+        } catch (RuntimeException e) {
+            // Nothing may linger from a relay that could not start: pushers, encoders, threads.
+            stopAfterFailedStart();
+            throw e;
+        }
         log.info("ingest listening on rtmp://{}:{}/{}/<stream key>", listen.host(), ingest.localAddress().getPort(),
                 config.ingest().app());
     }
@@ -184,6 +190,21 @@ public final class Relay implements AutoCloseable {
         String status = !ingestLive || !anyLive ? RelayHealth.CRITICAL
                 : allLive && !slowRendition && !onBackup ? RelayHealth.OK : RelayHealth.WARNING;
         return new RelayHealth(status, ingestHealth, renditions, targetHealth);
+    }
+
+    private void stopAfterFailedStart() {
+        closed = true;
+        inputs.close();
+        if (transcoder != null) {
+            transcoder.close();
+        }
+        targets.stopAll(Duration.ofSeconds(1));
+        for (EventLoopGroup g : List.of(boss, ingestLoops, pusherLoops)) {
+            g.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        for (RenditionFeed feed : hub.feeds()) {
+            feed.close();
+        }
     }
 
     /** Unpublishes every target, then stops the ingest and the transcoder. */

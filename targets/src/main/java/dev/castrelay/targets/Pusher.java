@@ -188,6 +188,12 @@ public final class Pusher implements LoopBoundListener {
         boolean live = isLive(current);
         if (live && !p.isData()) {
             current.progress.arrived(p.timestamp());
+            // A new GOP is when the lag can be cut (whole GOPs only): judged as it arrives, not a tick later, so
+            // the lag never passes the bound by more than the GOP in hand.
+            if (p.isVideo() && p.isKeyframe() && !p.isSequenceHeader()
+                    && current.progress.lagMillis(queue.isEmpty()) > settings.maxQueueMillis()) {
+                boundLag(current);
+            }
         }
         if (!live && p.isVideo() && p.isKeyframe()) {
             // Not sending: hold only the newest GOP, so a (re)connection starts at once and fresh.
@@ -293,7 +299,11 @@ public final class Pusher implements LoopBoundListener {
         long lastTimestamp = 0;
         int count = 0;
         MediaPacket p;
-        while ((everything || conn.channel.isWritable()) && (p = queue.poll()) != null) {
+        // What is in flight (Netty's buffer, the kernel's, the network) is kept under a quarter of the lag bound,
+        // in media time: beyond that packets wait in our queue, where whole GOPs can still be dropped to bound it.
+        long inFlightCap = settings.maxQueueMillis() / 4;
+        while ((everything || conn.channel.isWritable() && conn.progress.inFlightMillis(false) < inFlightCap)
+                && (p = queue.poll()) != null) {
             lastTimestamp = p.timestamp();
             conn.progress.arrived(lastTimestamp);
             lastWrite = conn.session.send(p); // encoded at once: wireBytes now counts it

@@ -27,12 +27,18 @@ public final class CheckCommand implements Callable<Integer> {
         }
         var out = spec.commandLine().getOut();
         if (result.usable()) {
-            out.println(config.file + ": usable (" + result.config().renditions().size() + " renditions, "
-                    + result.config().targets().size() + " targets"
-                    + (result.warnings().isEmpty() ? "" : ", " + result.warnings().size() + " warnings") + ")");
+            out.println(config.file + ": usable (" + count(result.config().renditions().size(), "rendition") + ", "
+                    + count(result.config().targets().size(), "target")
+                    + (result.warnings().isEmpty() ? "" : ", " + count(result.warnings().size(), "warning")) + ")");
             return ExitCodes.OK;
         }
-        out.println(config.file + ": " + result.errors().size() + " errors; nothing was started");
+        out.println(config.file + ": " + count(result.errors().size(), "error") + "; fix "
+                + (result.errors().size() == 1 ? "it" : "them") + " and check again");
         return ExitCodes.FAILURE;
+    }
+
+    /** "1 error", "2 errors". */
+    static String count(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 }

@@ -19,6 +19,10 @@ public final class DemoCommand implements Callable<Integer> {
             description = "How long the test pattern is broadcast (default ${DEFAULT-VALUE}).")
     Duration duration;
 
+    @Option(names = "--audio-only", description = "Broadcast only the tone, no picture, as a phone line or a Space "
+            + "would: the platforms get the slate with the live audio.")
+    boolean audioOnly;
+
     @Spec
     CommandSpec spec;
 
@@ -26,7 +30,7 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         boolean color = System.console() != null;
-        boolean ok = new Demo(duration, out, (health, now) -> {
+        boolean ok = new Demo(duration, audioOnly, out, (health, now) -> {
             out.println();
             out.print(HealthTable.render(health, color, now));
             out.flush();

@@ -6,14 +6,16 @@ import picocli.CommandLine.Command;
 @Command(name = "relay", mixinStandardHelpOptions = true, version = "castrelay 0.1.0",
         description = "Multistreaming relay: one RTMP ingest, every platform at once.",
         subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, HealthCommand.class,
-            TargetsCommand.class, IngestCommand.class})
-public final class RelayCommand implements Runnable {
+            TargetsCommand.class, IngestCommand.class, picocli.CommandLine.HelpCommand.class})
+public final class RelayCommand implements java.util.concurrent.Callable<Integer> {
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    /** No command given: the usage, on stderr, and the usage error code (a script called it wrong). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
     }
 }

@@ -1,6 +1,7 @@
 package dev.castrelay.relay.cli;
 
 import dev.castrelay.config.LoadResult;
+import dev.castrelay.ingest.IngestException;
 import dev.castrelay.relay.control.ControlException;
 import dev.castrelay.relay.control.RelayService;
 import picocli.CommandLine.Command;
@@ -38,8 +39,8 @@ public final class RunCommand implements Callable<Integer> {
         RelayService service;
         try {
             service = RelayService.start(result.config());
-        } catch (ControlException e) {
-            err.println("relay: " + e.getMessage());
+        } catch (ControlException | IngestException e) {
+            err.println("relay: " + e.getMessage() + "; nothing was started");
             return ExitCodes.FAILURE;
         }
         CountDownLatch stop = new CountDownLatch(1);

@@ -54,10 +54,17 @@ public final class Demo {
     private static final Duration ENCODER_GRACE = Duration.ofSeconds(10);
 
     private final Duration duration;
+    private final boolean audioOnly;
     private final PrintWriter out;
     private final BiConsumer<RelayHealth, Instant> healthView;
 
     public Demo(Duration duration, PrintWriter out, BiConsumer<RelayHealth, Instant> healthView) {
+        this(duration, false, out, healthView);
+    }
+
+    /** @param audioOnly the encoder sends only its tone: every platform should get the slate with that live audio */
+    public Demo(Duration duration, boolean audioOnly, PrintWriter out, BiConsumer<RelayHealth, Instant> healthView) {
+        this.audioOnly = audioOnly;
         this.duration = duration;
         this.out = out;
         this.healthView = healthView;
@@ -91,7 +98,7 @@ public final class Demo {
                         control);
                 out.flush();
                 String ingestUrl = "rtmp://127.0.0.1:" + relay.ingestAddress().getPort() + "/live/" + ingestKey;
-                encoder = new TestPatternEncoder(ingestUrl, 1280, 720, 30, duration);
+                encoder = new TestPatternEncoder(ingestUrl, 1280, 720, 30, duration, audioOnly);
                 encoder.start();
                 // The encoder ends by itself once it has sent the whole duration in real time; the deadline only
                 // bounds a publish that cannot keep up.
@@ -126,7 +133,9 @@ public final class Demo {
     private boolean summarize(List<StandInPlatform> platforms, TestPatternEncoder encoder, RelayHealth health) {
         long sent = encoder.framesSent();
         out.println();
-        out.printf(Locale.ROOT, "What each platform received (the encoder sent %d video frames, %.1f s at %d fps):%n",
+        out.printf(Locale.ROOT, audioOnly
+                ? "What each platform received (the encoder sent only audio, %d frame slots, %.1f s at %d fps):%n"
+                : "What each platform received (the encoder sent %d video frames, %.1f s at %d fps):%n",
                 sent, sent / (double) encoder.fps(), encoder.fps());
         out.printf(Locale.ROOT, "%-10s %-9s %9s %8s %8s %8s %8s %8s %8s  %s%n", "PLATFORM", "SIZE", "PUBLISHES",
                 "VIDEO", "SLATE", "KEYFR", "AUDIO", "SECONDS", "KB/S", "VERDICT");
@@ -139,7 +148,8 @@ public final class Demo {
                 double seconds = r.seconds();
                 long kbps = seconds > 0 ? Math.round(r.bytes * 8 / 1000.0 / seconds) : 0;
                 long program = Math.max(0, r.videoFrames - slate);
-                String verdict = verdict(r, program, sent);
+                // Audio only: the slate is the picture, and every frame slot of the audio should have one.
+                String verdict = verdict(r, audioOnly ? Math.min(slate, r.videoFrames) : program, sent);
                 allGood &= verdict.equals("ok");
                 out.printf(Locale.ROOT, "%-10s %-9s %9d %8d %8d %8d %8d %8.1f %8d  %s%n", p.name(),
                         r.width + "x" + r.height, r.publishes, program, Math.min(slate, r.videoFrames), r.keyframes,

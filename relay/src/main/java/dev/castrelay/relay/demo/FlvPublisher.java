@@ -46,9 +46,9 @@ final class FlvPublisher implements AutoCloseable {
         format.pb(io);
     }
 
-    /** Adds the video stream, then the audio stream, then writes the FLV header and the sequence headers. */
+    /** Adds the video stream (none when null), then the audio stream, then writes the header and sequence headers. */
     void start(AVCodecContext videoEncoder, AVCodecContext audioEncoder) {
-        video = stream(videoEncoder);
+        video = videoEncoder == null ? null : stream(videoEncoder);
         audio = stream(audioEncoder);
         DemoException.check(avformat_write_header(format, (AVDictionary) null), "writing the FLV header");
         headerWritten = true;

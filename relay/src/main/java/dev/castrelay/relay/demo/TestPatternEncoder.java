@@ -37,6 +37,8 @@ public final class TestPatternEncoder implements AutoCloseable {
     private final int height;
     private final int fps;
     private final Duration duration;
+    /** Only the tone, no picture: an audio-only broadcast (a phone line, a Space). */
+    private final boolean audioOnly;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -44,6 +46,12 @@ public final class TestPatternEncoder implements AutoCloseable {
 
     /** @param url the full publish URL, key included: never logged */
     public TestPatternEncoder(String url, int width, int height, int fps, Duration duration) {
+        this(url, width, height, fps, duration, false);
+    }
+
+    /** @param audioOnly publish the tone alone, as an audio-only broadcast does */
+    public TestPatternEncoder(String url, int width, int height, int fps, Duration duration, boolean audioOnly) {
+        this.audioOnly = audioOnly;
         this.url = url;
         this.width = width;
         this.height = height;
@@ -57,7 +65,7 @@ public final class TestPatternEncoder implements AutoCloseable {
         thread.start();
     }
 
-    /** Video frames published so far. */
+    /** Video frames published so far (for an audio-only broadcast: the frame slots its audio has covered). */
     public long framesSent() {
         return framesSent;
     }
@@ -83,7 +91,7 @@ public final class TestPatternEncoder implements AutoCloseable {
              PatternSource tone = new PatternSource("sine=frequency=440:sample_rate=" + SAMPLE_RATE
                      + ",aformat=sample_fmts=fltp:channel_layouts=stereo,asetnsamples=n=1024,abuffersink@sink");
              FlvPublisher out = new FlvPublisher(url)) {
-            videoEncoder = openVideoEncoder();
+            videoEncoder = audioOnly ? null : openVideoEncoder();
             audioEncoder = openAudioEncoder();
             out.start(videoEncoder, audioEncoder);
             AVCodecContext v = videoEncoder;
@@ -92,10 +100,12 @@ public final class TestPatternEncoder implements AutoCloseable {
             long frames = duration.toMillis() * fps / 1000;
             long samples = 0;
             for (long i = 0; i < frames && running; i++) {
-                picture.next(frame);
-                frame.pts(i);
-                frame.pict_type(AV_PICTURE_TYPE_NONE);
-                encode(v, frame, packet, p -> out.writeVideo(p, v));
+                if (v != null) {
+                    picture.next(frame);
+                    frame.pts(i);
+                    frame.pict_type(AV_PICTURE_TYPE_NONE);
+                    encode(v, frame, packet, p -> out.writeVideo(p, v));
+                }
                 // Audio up to this picture's time, so the muxer interleaves the two as an encoder does.
                 while (samples * fps <= (i + 1) * (long) SAMPLE_RATE) {
                     tone.next(frame);
@@ -109,7 +119,9 @@ public final class TestPatternEncoder implements AutoCloseable {
                     Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                 }
             }
-            encode(v, null, packet, p -> out.writeVideo(p, v));
+            if (v != null) {
+                encode(v, null, packet, p -> out.writeVideo(p, v));
+            }
             encode(a, null, packet, p -> out.writeAudio(p, a));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Hostile peers cost the relay nothing: while a real stream flows to an nginx-rtmp platform, a barrage on the
- * ingest port (messages announced large and never sent on every chunk stream, hundreds of idle connections, media
+ * ingest port (messages announced large and never sent on every chunk stream, a thousand idle connections, media
  * before publish, garbage) and on the control port (slow headers, a huge body without a token, too many event
  * streams). The platform records every frame, memory stays near its level before the barrage, the real encoder
  * can publish again during it, and the log stays short.
@@ -111,7 +111,7 @@ class HostilePeersTest {
     }
 
     private static void idleConnections(InetSocketAddress ingest, List<AutoCloseable> held) throws IOException {
-        for (int i = 0; i < 300; i++) {
+        for (int i = 0; i < 1_000; i++) { // a thousand strangers that connect and say nothing
             Socket s = new Socket();
             s.bind(new InetSocketAddress("127.0.0." + (3 + i % 4), 0));
             s.connect(ingest, 5_000);
