@@ -299,11 +299,7 @@ public final class Pusher implements LoopBoundListener {
         long lastTimestamp = 0;
         int count = 0;
         MediaPacket p;
-        // What is in flight (Netty's buffer, the kernel's, the network) is kept under a quarter of the lag bound,
-        // in media time: beyond that packets wait in our queue, where whole GOPs can still be dropped to bound it.
-        long inFlightCap = settings.maxQueueMillis() / 4;
-        while ((everything || conn.channel.isWritable() && conn.progress.inFlightMillis(false) < inFlightCap)
-                && (p = queue.poll()) != null) {
+        while ((everything || conn.channel.isWritable()) && (p = queue.poll()) != null) {
             lastTimestamp = p.timestamp();
             conn.progress.arrived(lastTimestamp);
             lastWrite = conn.session.send(p); // encoded at once: wireBytes now counts it

@@ -172,7 +172,6 @@ final class PusherConnection implements ClientSession.Listener {
     public void onAcknowledged(ClientSession s, long sequenceNumber) {
         if (events.isCurrent(this) && progress != null) {
             progress.acknowledged(sequenceNumber, System.nanoTime());
-            events.writable(this); // what the platform read makes room in flight
         }
     }
 }
