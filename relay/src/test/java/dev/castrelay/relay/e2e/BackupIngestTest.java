@@ -100,7 +100,8 @@ class BackupIngestTest {
             assertThat(sink.publishSessions()).as("publishes at the platform").isEqualTo(1);
             recording = sink.awaitRecording(TIMEOUT);
             MediaInfo got = Ffprobe.probe(recording);
-            assertThat(got.video().frames()).as("frames recorded").isGreaterThan(200);
+            // About 7 s on air, one of them frozen until the switch: at least 5 s of frames at 30 fps.
+            assertThat(got.video().frames()).as("frames recorded").isGreaterThan(150);
             assertThat(Ffprobe.decodeErrors(recording)).as("decode errors across the failover").isEmpty();
         }
     }
