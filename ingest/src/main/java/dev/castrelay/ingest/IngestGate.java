@@ -49,11 +49,6 @@ final class IngestGate {
         return new Handler();
     }
 
-    /** Connections that have not published yet. */
-    synchronized int waiting() {
-        return waiting.size();
-    }
-
     private final class Handler extends ChannelInboundHandlerAdapter {
         private ScheduledFuture<?> deadline;
 

@@ -76,11 +76,6 @@ public final class IngestPolicy implements PublishPolicy {
         return found;
     }
 
-    /** The session currently publishing the primary input, or null. */
-    public synchronized ServerSession activeSession() {
-        return active.get(InputRole.PRIMARY);
-    }
-
     private synchronized boolean isActive(InputRole role, ServerSession session) {
         return active.get(role) == session;
     }

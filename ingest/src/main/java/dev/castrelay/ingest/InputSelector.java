@@ -49,7 +49,7 @@ public final class InputSelector implements AutoCloseable {
     private static final class Input {
         final InputRole role;
         final IngestMonitor monitor = new IngestMonitor();
-        final InputCache cache = new InputCache(CACHE_BYTES);
+        final GopCache cache = new GopCache(CACHE_BYTES);
         boolean live;
         long lastVideoNanos;
         /** Since when video has come without a gap longer than the loss bound (0: not healthy). */

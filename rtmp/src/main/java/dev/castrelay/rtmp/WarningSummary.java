@@ -54,11 +54,6 @@ public final class WarningSummary {
         log.warn(format, args);
     }
 
-    /** Warnings held back in the current window. */
-    public synchronized long suppressed() {
-        return suppressed;
-    }
-
     private void summarise() {
         long count;
         synchronized (this) {

@@ -1,5 +1,6 @@
 package dev.castrelay.relay.hub;
 
+import dev.castrelay.ingest.GopCache;
 import dev.castrelay.rtmp.media.LoopBoundListener;
 import dev.castrelay.rtmp.media.MediaListener;
 import dev.castrelay.rtmp.media.MediaPacket;

@@ -1,16 +1,18 @@
 package dev.castrelay.ingest;
 
+import dev.castrelay.rtmp.media.MediaListener;
 import dev.castrelay.rtmp.media.MediaPacket;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One input's latest metadata, sequence headers and the packets since its latest keyframe, kept while it is not
- * the program too: a switch to it starts at once, from a keyframe, with its own headers. Bounded in bytes (a
- * pathological GOP empties it until the next keyframe). Owned by the {@link InputSelector}, under its lock.
+ * The latest metadata, sequence headers and the packets since the latest keyframe of a stream: where anything that
+ * joins it mid-stream starts, at once and from a keyframe (a target joining a rendition, the program switching to
+ * the other input). Bounded in bytes: a pathological GOP empties it until the next keyframe. Not thread-safe: its
+ * owner guards it.
  */
-final class InputCache {
+public final class GopCache {
 
     private final long maxBytes;
     private final List<MediaPacket> gop = new ArrayList<>();
@@ -19,11 +21,11 @@ final class InputCache {
     private MediaPacket audioHeader;
     private long bytes;
 
-    InputCache(long maxBytes) {
+    public GopCache(long maxBytes) {
         this.maxBytes = maxBytes;
     }
 
-    void add(MediaPacket p) {
+    public void add(MediaPacket p) {
         if (p.isData()) {
             metadata = swap(metadata, p);
         } else if (p.isSequenceHeader()) {
@@ -59,7 +61,7 @@ final class InputCache {
         return gop.get(0).timestamp();
     }
 
-    /** Headers, then the cached GOP from its keyframe, in order (not retained: use them under the lock). */
+    /** Headers, then the cached GOP from its keyframe, in order (not retained: use them under the owner's lock). */
     List<MediaPacket> startingPoint() {
         List<MediaPacket> out = new ArrayList<>();
         for (MediaPacket h : new MediaPacket[] {metadata, videoHeader, audioHeader}) {
@@ -71,18 +73,12 @@ final class InputCache {
         return out;
     }
 
-    /** The headers alone, for a switch that starts at a live keyframe. */
-    List<MediaPacket> headers() {
-        List<MediaPacket> out = new ArrayList<>();
-        for (MediaPacket h : new MediaPacket[] {metadata, videoHeader, audioHeader}) {
-            if (h != null) {
-                out.add(h);
-            }
-        }
-        return out;
+    /** Sends the headers, then the cached GOP, to {@code listener}. */
+    public void replayTo(MediaListener listener) {
+        startingPoint().forEach(listener::onPacket);
     }
 
-    void clear() {
+    public void clear() {
         clearGop();
         metadata = swap(metadata, null);
         videoHeader = swap(videoHeader, null);
