@@ -309,6 +309,8 @@ async function refreshThumb() {
         img.hidden = true; // no picture on air to show: never keep an old one as if it were current
       }
     } catch (e) { /* the event stream reports lost contact */ }
+  } else if (lastHealth) {
+    $('thumb').hidden = true; // nothing on air: no picture rather than an old one
   }
   setTimeout(refreshThumb, 3000);
 }

@@ -33,8 +33,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -135,27 +134,26 @@ public final class Relay implements AutoCloseable {
     }
 
     /**
-     * A JPEG of the ingest picture no older than two seconds, made on demand from a decoded frame (see
-     * {@link Transcoder#thumbnail()}), or empty when there is no transcoded rendition or no picture in time.
+     * A JPEG of what is on air (the first transcoded rendition's picture, the slate included) no older than two
+     * seconds, made on demand (see {@link Transcoder#thumbnail()}). Completes empty when there is no transcoded
+     * rendition or no picture within {@code maxWait}; never blocks the caller.
      */
-    public Optional<byte[]> thumbnail(Duration maxWait) {
-        if (transcoder == null || ingestMonitor.health().state() != IngestState.LIVE) {
-            return Optional.empty();
+    public CompletableFuture<Optional<byte[]>> thumbnail(Duration maxWait) {
+        if (transcoder == null) {
+            return CompletableFuture.completedFuture(Optional.empty());
         }
         Thumbnail cached = thumbnail;
         if (cached != null && System.nanoTime() - cached.madeAtNanos() < TimeUnit.SECONDS.toNanos(2)) {
-            return Optional.of(cached.jpeg());
+            return CompletableFuture.completedFuture(Optional.of(cached.jpeg()));
         }
-        try {
-            byte[] jpeg = transcoder.thumbnail().get(maxWait.toMillis(), TimeUnit.MILLISECONDS);
-            thumbnail = new Thumbnail(jpeg, System.nanoTime());
-            return Optional.of(jpeg);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        } catch (ExecutionException | TimeoutException e) {
-            return Optional.empty();
-        }
+        return transcoder.thumbnail().orTimeout(maxWait.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((jpeg, failure) -> {
+                    if (failure != null) {
+                        return Optional.empty();
+                    }
+                    thumbnail = new Thumbnail(jpeg, System.nanoTime());
+                    return Optional.of(jpeg);
+                });
     }
 
     private record Thumbnail(byte[] jpeg, long madeAtNanos) {

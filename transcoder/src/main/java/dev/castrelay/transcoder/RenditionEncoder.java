@@ -27,6 +27,7 @@ final class RenditionEncoder implements AutoCloseable {
     private final RenditionConfig config;
     private final SlateConfig slateConfig;
     private final MediaListener listener;
+    private final Thumbnailer thumbnails;
     private final BlockingQueue<RenditionInput> encodeQueue = new ArrayBlockingQueue<>(ENCODE_QUEUE_CAPACITY);
     private final HealthMeter meter;
     private final ThrottledWarning errors = new ThrottledWarning(log);
@@ -36,10 +37,12 @@ final class RenditionEncoder implements AutoCloseable {
     /** True while the thread works on an item (so "nothing queued and not busy" means caught up). */
     private volatile boolean busy;
 
-    RenditionEncoder(RenditionConfig config, SlateConfig slate, MediaListener listener) {
+    /** {@code thumbnails}: where its pictures go when the dashboard asks for one, or null. */
+    RenditionEncoder(RenditionConfig config, SlateConfig slate, MediaListener listener, Thumbnailer thumbnails) {
         this.config = config;
         this.slateConfig = slate;
         this.listener = listener;
+        this.thumbnails = thumbnails;
         this.meter = new HealthMeter(config.id());
         this.thread = new Thread(this::run, "castrelay-rendition-" + config.id());
         this.thread.setDaemon(true);
@@ -80,7 +83,7 @@ final class RenditionEncoder implements AutoCloseable {
     private void run() {
         RenditionStream stream = null;
         try {
-            stream = new RenditionStream(config, slateConfig, listener, meter);
+            stream = new RenditionStream(config, slateConfig, listener, meter, thumbnails);
             while (running) {
                 RenditionInput in = encodeQueue.poll(stream.pollMillis(), TimeUnit.MILLISECONDS);
                 busy = true;

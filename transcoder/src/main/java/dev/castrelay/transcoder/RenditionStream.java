@@ -60,6 +60,7 @@ final class RenditionStream implements AutoCloseable {
     private final VideoFilter videoFilter;
     private final AudioFilter audioFilter;
     private final Slate slate;
+    private final Thumbnailer thumbnails;
     private final ThrottledWarning errors = new ThrottledWarning(log);
     private H264Encoder video;
     private AacEncoder audio;
@@ -81,8 +82,10 @@ final class RenditionStream implements AutoCloseable {
     /** The slate stands in for a picture the ingest does not send while its audio flows. */
     private boolean pictureMissing;
 
-    RenditionStream(RenditionConfig config, SlateConfig slateConfig, MediaListener listener, HealthMeter meter) {
+    RenditionStream(RenditionConfig config, SlateConfig slateConfig, MediaListener listener, HealthMeter meter,
+                    Thumbnailer thumbnails) {
         this.config = config;
+        this.thumbnails = thumbnails;
         this.slateConfig = slateConfig;
         this.meter = meter;
         this.output = new RenditionOutput(config, listener, meter);
@@ -285,6 +288,9 @@ final class RenditionStream implements AutoCloseable {
     }
 
     private void encodeVideo(AVFrame picture) {
+        if (thumbnails != null) {
+            thumbnails.offer(picture);
+        }
         video.encode(picture, nextFrame++, output::video);
         meter.onMedia(frameMs);
     }

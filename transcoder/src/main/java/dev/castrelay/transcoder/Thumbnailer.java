@@ -9,23 +9,33 @@ import org.bytedeco.ffmpeg.swscale.SwsContext;
 import org.bytedeco.javacpp.DoublePointer;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import static org.bytedeco.ffmpeg.global.avcodec.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 import static org.bytedeco.ffmpeg.global.swscale.*;
 
 /**
- * JPEG thumbnails of the ingest picture for the dashboard, made from a frame the decoder produced anyway, and only
- * on request: when nobody watches, nothing is scaled or encoded. Requests come from any thread; the decode thread
- * fulfils the pending one with its next video frame.
+ * JPEG thumbnails of what is on air for the dashboard (the live picture or the slate), made from a picture the first
+ * rendition encodes anyway, and only on request: when nobody watches, nothing is scaled or encoded. Requests come from
+ * any thread; the rendition's thread hands its next picture over by reference, and the scaling and JPEG encoding
+ * happen on the thumbnailer's own thread ({@code castrelay-thumbnail}), so neither the decoder nor a rendition ever
+ * waits for a dashboard.
  */
-final class Thumbnailer {
+final class Thumbnailer implements AutoCloseable {
 
     static final int WIDTH = 320;
 
+    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "castrelay-thumbnail");
+        t.setDaemon(true);
+        return t;
+    });
     private CompletableFuture<byte[]> pending; // guarded by this
 
-    /** The next decoded picture as a JPEG (completes when a frame arrives; the caller bounds the wait). */
+    /** The next picture on air as a JPEG (completes when one is encoded; the caller bounds the wait). */
     synchronized CompletableFuture<byte[]> request() {
         if (pending == null) {
             pending = new CompletableFuture<>();
@@ -33,8 +43,11 @@ final class Thumbnailer {
         return pending;
     }
 
-    /** Called by the decode thread with each decoded video frame; cheap when nothing is requested. */
-    void offer(AVFrame frame) {
+    /**
+     * Called by a rendition's thread with each picture it encodes; a field read when nothing is requested, else a
+     * reference (no pixel copy) handed to the thumbnailer's thread.
+     */
+    void offer(AVFrame picture) {
         CompletableFuture<byte[]> request;
         synchronized (this) {
             request = pending;
@@ -43,22 +56,38 @@ final class Thumbnailer {
         if (request == null) {
             return;
         }
+        AVFrame ref = av_frame_clone(picture);
+        if (ref == null) {
+            request.completeExceptionally(new TranscoderException("out of memory referencing a thumbnail picture"));
+            return;
+        }
         try {
-            request.complete(encode(frame));
-        } catch (RuntimeException e) {
-            request.completeExceptionally(e);
+            worker.execute(() -> {
+                try {
+                    request.complete(encode(ref));
+                } catch (RuntimeException e) {
+                    request.completeExceptionally(e);
+                } finally {
+                    av_frame_free(ref);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            av_frame_free(ref);
+            request.completeExceptionally(new TranscoderException("the transcoder is closed"));
         }
     }
 
-    /** Fails a pending request: the ingest is gone. */
-    void cancel(String why) {
+    /** Stops the thread; a pending request fails. */
+    @Override
+    public void close() {
+        worker.shutdown();
         CompletableFuture<byte[]> request;
         synchronized (this) {
             request = pending;
             pending = null;
         }
         if (request != null) {
-            request.completeExceptionally(new TranscoderException(why));
+            request.completeExceptionally(new TranscoderException("the transcoder is closed"));
         }
     }
 

@@ -68,11 +68,13 @@ public final class Transcoder implements AutoCloseable {
         this.decodeQueue = new DecodeQueue(decodeQueueCapacity);
         this.lossTimeoutNanos = lossTimeout.toNanos();
         for (RenditionConfig r : renditions) {
+            // The dashboard's thumbnail shows the first rendition: what is on air, the slate included.
+            Thumbnailer pictures = this.renditions.isEmpty() ? thumbnailer : null;
             if (r.passthrough() || r.video() == null || r.audio() == null) {
                 throw new IllegalArgumentException("rendition " + r.id() + " is passthrough or lacks video/audio settings; "
                         + "the transcoder takes only transcoded renditions");
             }
-            this.renditions.add(new RenditionEncoder(r, slate, outputs.apply(r.id())));
+            this.renditions.add(new RenditionEncoder(r, slate, outputs.apply(r.id()), pictures));
         }
         this.decodeThread = new Thread(this::decodeLoop, "castrelay-decode");
         this.decodeThread.setDaemon(true);
@@ -102,8 +104,9 @@ public final class Transcoder implements AutoCloseable {
     }
 
     /**
-     * A JPEG of the next decoded ingest picture, {@value Thumbnailer#WIDTH} pixels wide, made only because it was
-     * asked for. Completes exceptionally when the ingest is lost; callers bound their wait.
+     * A JPEG of the next picture on air (the first rendition's: the ingest's picture or the slate),
+     * {@value Thumbnailer#WIDTH} pixels wide, made only because it was asked for. Never completes while no rendition
+     * is on air: callers bound their wait.
      */
     public CompletableFuture<byte[]> thumbnail() {
         return thumbnailer.request();
@@ -115,10 +118,7 @@ public final class Transcoder implements AutoCloseable {
     }
 
     private void decodeLoop() {
-        IngestDecoder decoder = new IngestDecoder(f -> {
-            thumbnailer.offer(f);
-            broadcast(f, true);
-        }, f -> broadcast(f, false));
+        IngestDecoder decoder = new IngestDecoder(f -> broadcast(f, true), f -> broadcast(f, false));
         boolean live = false;
         long lastPacketNanos = System.nanoTime();
         try {
@@ -166,7 +166,6 @@ public final class Transcoder implements AutoCloseable {
     }
 
     private void lost(IngestDecoder decoder, String reason) {
-        thumbnailer.cancel("the ingest is lost");
         decoder.drain();
         send(new RenditionInput.IngestLost(reason));
     }
@@ -204,6 +203,7 @@ public final class Transcoder implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         renditions.forEach(RenditionEncoder::close);
+        thumbnailer.close();
         decodeQueue.clear();
     }
 }

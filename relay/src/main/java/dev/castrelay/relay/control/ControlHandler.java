@@ -137,9 +137,15 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             answer = TargetsApi.Answer.ok(HealthDocument.toJson(relay.health(), secrets.get()));
         } else if (rest.equals("thumbnail")) {
             allow(req, HttpMethod.GET);
-            byte[] jpeg = relay.thumbnail(Duration.ofMillis(1500)).orElseThrow(() -> new ApiError(
-                    HttpResponseStatus.NOT_FOUND, "no picture", "no live transcoded ingest to take a thumbnail of"));
-            send(ch, HttpResponseStatus.OK, "image/jpeg", jpeg, keepAlive, null);
+            // Answered when the picture is ready, so the API's executor never waits for one.
+            relay.thumbnail(Duration.ofMillis(1500)).thenAccept(jpeg -> {
+                if (jpeg.isPresent()) {
+                    send(ch, HttpResponseStatus.OK, "image/jpeg", jpeg.get(), keepAlive, null);
+                } else {
+                    sendError(ch, new ApiError(HttpResponseStatus.NOT_FOUND, "no picture",
+                            "no transcoded rendition on air to take a thumbnail of"), keepAlive);
+                }
+            });
             return;
         } else if (rest.equals("events")) {
             allow(req, HttpMethod.GET);

@@ -29,6 +29,9 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -225,6 +228,49 @@ class DashboardBrowserTest {
 
     @Test
     @Order(8)
+    void duringTheSlateTheThumbnailIsTheSlate() throws Exception {
+        double live = uniformShare(thumbnail());
+        encoder.close(); // the encoder goes away: the slate goes on air
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.relay().health().renditions().stream()
+                .anyMatch(r -> r.id().equals("preview") && r.state().equals("slate")));
+        // The thumbnail is made from the picture on air: within a refresh or two it is the slate card (one colour
+        // with a line of text), where the live test pattern is many colours.
+        await().atMost(Duration.ofSeconds(10)).until(() -> uniformShare(thumbnail()) > 0.8);
+        System.out.printf("thumbnail pixels in the background colour: live %.2f, slate %.2f%n", live,
+                uniformShare(thumbnail()));
+        assertThat(live).as("the live picture is not mistaken for the slate").isLessThan(0.5);
+        await().atMost(Duration.ofSeconds(8)).until(() ->
+                browser.driver.findElement(By.id("thumb")).getAttribute("hidden") == null
+                        && browser.driver.findElement(By.id("ingest-state")).getText().equals("lost"));
+        browser.screenshot("08-slate-on-air");
+    }
+
+    private byte[] thumbnail() throws Exception {
+        HttpResponse<byte[]> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create(relay.control().url() + "/api/v1/thumbnail")).header("Authorization", "Bearer " + TOKEN)
+                .build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(res.statusCode()).isEqualTo(200);
+        return res.body();
+    }
+
+    /** The share of a picture's pixels within a small distance of its top-left pixel's colour. */
+    private static double uniformShare(byte[] jpeg) throws Exception {
+        BufferedImage img = ImageIO.read(new ByteArrayInputStream(jpeg));
+        int ref = img.getRGB(2, 2);
+        long near = 0;
+        for (int y = 0; y < img.getHeight(); y++) {
+            for (int x = 0; x < img.getWidth(); x++) {
+                int p = img.getRGB(x, y);
+                int d = Math.abs((p >> 16 & 255) - (ref >> 16 & 255)) + Math.abs((p >> 8 & 255) - (ref >> 8 & 255))
+                        + Math.abs((p & 255) - (ref & 255));
+                near += d < 40 ? 1 : 0;
+            }
+        }
+        return (double) near / ((long) img.getWidth() * img.getHeight());
+    }
+
+    @Test
+    @Order(9)
     void whenTheRelayGoesAwayThePageSaysSoAndReconnectsByItself() throws Exception {
         relay.close();
         // A dead relay never looks live: within 3 s every card is greyed and a banner says how old the data is.
