@@ -235,7 +235,7 @@ class TranscoderTest {
     }
 
     @Test
-    void thumbnailIsAJpegOfTheNextIngestPictureMadeOnlyOnRequest() throws Exception {
+    void thumbnailIsAJpegOfTheNextPictureOnAirMadeOnlyOnRequest() throws Exception {
         List<MediaPacket> packets = input(TestMedia.flv(640, 360, 30, 44_100, 10)).stream()
                 .filter(p -> p.timestamp() < 1000).toList();
         start(SLATE, Duration.ofSeconds(30), TestMedia.rendition("main", 320, 180, Fit.PAD, 30, 1));
