@@ -15,7 +15,6 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -31,8 +30,6 @@ import java.util.concurrent.TimeUnit;
 public final class Pusher implements LoopBoundListener {
 
     private static final Logger log = LoggerFactory.getLogger(Pusher.class);
-    /** Frames dropped this recently keep a target {@code degraded}. */
-    private static final long DROP_MEMORY_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** How often health is evaluated: stalls and lag are seen within a quarter second of crossing a limit. */
     private static final long TICK_MILLIS = 250;
@@ -46,9 +43,8 @@ public final class Pusher implements LoopBoundListener {
 
     // Owned by the event loop.
     private final PacketQueue queue;
-    /** Delays after network failures (short) and after the platform's refusals (long). */
-    private final Backoff backoff;
-    private final Backoff refusalBackoff;
+    private final ReconnectPolicy reconnect;
+    private final LagMonitor lag;
     private final RateMeter meter = new RateMeter(5);
     private PusherConnection current;
     private ScheduledFuture<?> retry;
@@ -61,11 +57,7 @@ public final class Pusher implements LoopBoundListener {
         drainScheduled = false;
         drain(false);
     };
-    private int rejections;
     private long ticks;
-    private long lastDropSeen;
-    /** Frames dropped while connected: what the platform should have had. Skips while not connected do not count. */
-    private long connectedDrops;
     /** Where a (re)connection starts from; set before {@link #start}. */
     private GopReplay gopReplay = GopReplay.NONE;
     /**
@@ -73,19 +65,9 @@ public final class Pusher implements LoopBoundListener {
      * tasks queued before it, and are skipped; the first packet not among them ends the set.
      */
     private Set<MediaPacket> primed;
-    private long lastDropNanos = Long.MIN_VALUE / 2;
 
-    // Written on the event loop, read by health snapshots from any thread.
-    private volatile TargetState state = TargetState.WAITING;
-    private volatile Instant since = Instant.now();
-    private volatile String lastError;
-    private volatile long retryAtMillis;
-    private volatile long bytesSent;
-    private volatile long reconnects;
-    private volatile long droppedFrames;
-    private volatile long queueMs;
-    /** Why the platform cannot use what this target is sent (a codec it does not take), or null. */
-    private volatile String codecProblem;
+    /** Written on the event loop, read by health snapshots from any thread. */
+    private final TargetStatus status;
 
     public Pusher(TargetSpec spec, PusherSettings settings, EventLoop loop, TlsContexts tls) {
         this.spec = spec;
@@ -94,8 +76,9 @@ public final class Pusher implements LoopBoundListener {
         this.loop = loop;
         this.tls = tls;
         this.queue = new PacketQueue(settings.maxQueueMillis(), settings.maxQueueBytes());
-        this.backoff = settings.newBackoff();
-        this.refusalBackoff = settings.newRefusalBackoff();
+        this.reconnect = new ReconnectPolicy(settings);
+        this.lag = new LagMonitor(settings.maxQueueMillis(), settings.stallMillis());
+        this.status = new TargetStatus(spec.id());
     }
 
     public String id() {
@@ -121,9 +104,9 @@ public final class Pusher implements LoopBoundListener {
             ticker = loop.scheduleAtFixedRate(this::tick, firstIn, period, TimeUnit.NANOSECONDS);
             if (enable) {
                 enabled = true;
-                setState(TargetState.WAITING, null);
+                status.set(TargetState.WAITING, null);
             } else {
-                setState(TargetState.DISABLED, null);
+                status.set(TargetState.DISABLED, null);
             }
         });
     }
@@ -154,8 +137,8 @@ public final class Pusher implements LoopBoundListener {
             queue.clear();
             cancelRetry();
             hangUp();
-            if (enabled && state != TargetState.FAILED) {
-                setState(TargetState.WAITING, null);
+            if (enabled && !status.is(TargetState.FAILED)) {
+                status.set(TargetState.WAITING, null);
             }
         });
     }
@@ -191,7 +174,7 @@ public final class Pusher implements LoopBoundListener {
             // A new GOP is when the lag can be cut (whole GOPs only): judged as it arrives, not a tick later, so
             // the lag never passes the bound by more than the GOP in hand.
             if (p.isVideo() && p.isKeyframe() && !p.isSequenceHeader()
-                    && current.progress.lagMillis(queue.isEmpty()) > settings.maxQueueMillis()) {
+                    && lag.overBound(current.progress.lagMillis(queue.isEmpty()))) {
                 boundLag(current);
             }
         }
@@ -206,7 +189,7 @@ public final class Pusher implements LoopBoundListener {
                 drainScheduled = true;
                 loop.execute(scheduledDrain);
             }
-        } else if (enabled && current == null && retry == null && state != TargetState.FAILED
+        } else if (enabled && current == null && retry == null && !status.is(TargetState.FAILED)
                 && queue.hasHeaders() && !queue.isEmpty()) {
             connect();
         }
@@ -235,7 +218,7 @@ public final class Pusher implements LoopBoundListener {
         primeFromCache();
         PusherConnection conn = new PusherConnection(events);
         current = conn;
-        setState(TargetState.CONNECTING, null);
+        status.set(TargetState.CONNECTING, null);
         conn.open(url, spec, settings, tls, loop, CONNECT_TIMEOUT_MILLIS);
     }
 
@@ -272,14 +255,14 @@ public final class Pusher implements LoopBoundListener {
         conn.session = session;
         conn.liveSinceNanos = System.nanoTime();
         conn.progress = new SendProgress(ClientSession.ACK_WINDOW, conn.liveSinceNanos);
-        lastError = null;
+        status.lastError(null);
         // From now on the platform only sends acknowledgements (and the odd ping): read them once per tick, when
         // the loop is awake anyway, rather than be woken for each (several a second per target).
         conn.channel.config().setAutoRead(false);
-        setState(TargetState.LIVE, null);
+        status.set(TargetState.LIVE, null);
         queue.startFromLatestKeyframe();
         // Frames skipped while not connected are no drops: the platform was not there to miss them.
-        lastDropSeen = queue.droppedFrames();
+        lag.joined(queue.droppedFrames());
         // What was queued at the join (the cached GOP) is sent at full speed: catching up is no falling behind.
         conn.joinTimestamp = queue.newestTimestamp();
         for (MediaPacket h : queue.headers()) {
@@ -306,7 +289,7 @@ public final class Pusher implements LoopBoundListener {
             count++;
             conn.progress.handedOver(lastTimestamp, conn.wireBytes);
             meter.record(p.size(), p.isVideo() && !p.isSequenceHeader());
-            bytesSent += p.size();
+            status.bytesSent += p.size();
             p.release();
         }
         if (lastWrite != null) {
@@ -329,7 +312,6 @@ public final class Pusher implements LoopBoundListener {
         current = null;
         long liveMillis = conn.liveSinceNanos == 0 ? 0
                 : TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - conn.liveSinceNanos);
-        backoff.connectionEnded(liveMillis);
         meter.reset();
         if (!enabled) {
             return;
@@ -337,42 +319,27 @@ public final class Pusher implements LoopBoundListener {
         CloseOutcome outcome = CloseOutcome.classify(new CloseOutcome.Facts(conn.rejection, conn.problem,
                 conn.stalled, conn.unpublishing, conn.protocol != null && conn.protocol.isPublishRequested(),
                 liveMillis, url.address()));
-        if (outcome instanceof CloseOutcome.OurClose) {
+        ReconnectPolicy.Decision next = reconnect.afterClose(outcome, liveMillis);
+        if (next instanceof ReconnectPolicy.Nothing) {
             return;
         }
-        if (outcome instanceof CloseOutcome.Refusal refusal) {
-            rejections++;
-            lastError = refusal.describe();
-            if (rejections >= settings.maxRejections()) {
-                setState(TargetState.FAILED, "gave up after " + rejections + " refusals in a row");
-                return;
-            }
-            scheduleRetry(refusalBackoff);
-        } else {
-            // NetworkFailure or Stall: the network's fault, retried quickly.
-            retryAfterNetwork(outcome.describe());
+        status.lastError(next.lastError());
+        if (next instanceof ReconnectPolicy.GiveUp giveUp) {
+            status.set(TargetState.FAILED, giveUp.reason());
+        } else if (next instanceof ReconnectPolicy.Retry r) {
+            scheduleRetry(r.delayMillis());
         }
     }
 
-    /** The network's fault, not the platform's word: quick retries, forever, and the refusal count starts over. */
-    private void retryAfterNetwork(String problem) {
-        rejections = 0;
-        refusalBackoff.reset();
-        lastError = problem;
-        scheduleRetry(backoff);
-    }
-
-    private void scheduleRetry(Backoff delays) {
-        long delay = delays.nextDelayMillis();
-        retryAtMillis = System.currentTimeMillis() + delay;
-        setState(TargetState.RECONNECTING, "retry in " + delay + " ms");
+    private void scheduleRetry(long delay) {
+        status.retryIn(delay);
         retry = loop.schedule(() -> {
             retry = null;
             if (enabled && current == null && streamActive && queue.hasHeaders()) {
-                reconnects++;
+                status.reconnects++;
                 connect();
             } else if (enabled && current == null) {
-                setState(TargetState.WAITING, null);
+                status.set(TargetState.WAITING, null);
             }
         }, delay, TimeUnit.MILLISECONDS);
     }
@@ -381,42 +348,32 @@ public final class Pusher implements LoopBoundListener {
         if (++ticks % TICKS_PER_SECOND == 0) {
             meter.tick();
         }
-        long drops = queue.droppedFrames();
         long now = System.nanoTime();
-        if (drops != lastDropSeen) {
-            if (isLive(current)) {
-                connectedDrops += drops - lastDropSeen;
-                lastDropNanos = now;
-            }
-            lastDropSeen = drops;
-        }
-        droppedFrames = connectedDrops;
         PusherConnection conn = current;
-        if (!isLive(conn) || (state != TargetState.LIVE && state != TargetState.DEGRADED)) {
-            queueMs = queue.durationMillis();
+        lag.countDrops(queue.droppedFrames(), isLive(conn), now);
+        status.droppedFrames = lag.connectedDrops();
+        if (!isLive(conn) || !TargetStatus.isSending(status.state())) {
+            status.queueMs = queue.durationMillis();
             return;
         }
         conn.channel.read(); // what the platform sent since the last tick (acks), handled in the loop's next turn
-        queueMs = conn.progress.lagMillis(queue.isEmpty());
-        if (queueMs > settings.maxQueueMillis()) {
+        LagMonitor.Verdict verdict = lag.judge(conn.progress, queue.isEmpty(), conn.joinTimestamp, now);
+        status.queueMs = verdict.lagMillis();
+        if (verdict.overBound()) {
             boundLag(conn);
         }
-        long stuckNanos = conn.progress.nanosWithoutProgress(queue.isEmpty(), now);
-        if (stuckNanos > TimeUnit.MILLISECONDS.toNanos(settings.stallMillis())) {
+        if (verdict.stalledNanos() > 0) {
             conn.problem("stalled: " + url.address() + " accepted nothing for "
-                    + TimeUnit.NANOSECONDS.toSeconds(stuckNanos) + " s");
+                    + TimeUnit.NANOSECONDS.toSeconds(verdict.stalledNanos()) + " s");
             conn.stalled = true;
             conn.channel.close();
             return;
         }
-        // Lag only shows once the kernel's buffer is full, so a quarter of the queue is already a real backlog; until
-        // the platform has had what was queued at the join, the lag is that catch-up, not a slow platform.
-        boolean joined = conn.progress.reachedTimestamp() >= conn.joinTimestamp;
-        boolean behind = joined && queueMs > settings.maxQueueMillis() / 4 || now - lastDropNanos < DROP_MEMORY_NANOS;
-        if (behind && state == TargetState.LIVE) {
-            setState(TargetState.DEGRADED, "queue " + queueMs + " ms, " + drops + " frames dropped");
-        } else if (!behind && state == TargetState.DEGRADED) {
-            setState(TargetState.LIVE, "caught up");
+        if (verdict.behind() && status.is(TargetState.LIVE)) {
+            status.set(TargetState.DEGRADED, "queue " + verdict.lagMillis() + " ms, " + lag.connectedDrops()
+                    + " frames dropped");
+        } else if (!verdict.behind() && status.is(TargetState.DEGRADED)) {
+            status.set(TargetState.LIVE, "caught up");
         }
         drain(false);
     }
@@ -428,7 +385,7 @@ public final class Pusher implements LoopBoundListener {
      */
     private void boundLag(PusherConnection conn) {
         long inFlight = conn.progress.inFlightMillis(queue.isEmpty());
-        long target = settings.maxQueueMillis() / 2;
+        long target = lag.targetAfterDrops();
         while (inFlight + queue.durationMillis() > target && queue.dropOldestGopBeforeNewest()) {
             // one GOP at a time, oldest first
         }
@@ -446,10 +403,10 @@ public final class Pusher implements LoopBoundListener {
                 : spec.platform() + " takes only H.264, and rendition '" + spec.rendition() + "' passes the encoder's "
                 + codec.displayName() + " through: give this target a transcoded rendition, or set the encoder to "
                 + "H.264";
-        if (problem != null && !problem.equals(codecProblem)) {
+        if (problem != null && !problem.equals(status.codecProblem())) {
             log.warn("target {}: {}", spec.id(), problem);
         }
-        codecProblem = problem;
+        status.codecProblem(problem);
     }
 
     /** Stops sending and keeps the target; persisted by the caller. */
@@ -458,7 +415,7 @@ public final class Pusher implements LoopBoundListener {
             enabled = false;
             cancelRetry();
             hangUp();
-            setState(TargetState.DISABLED, null);
+            status.set(TargetState.DISABLED, null);
         });
     }
 
@@ -468,10 +425,8 @@ public final class Pusher implements LoopBoundListener {
                 return;
             }
             enabled = true;
-            rejections = 0;
-            backoff.reset();
-            refusalBackoff.reset();
-            setState(TargetState.WAITING, null);
+            reconnect.reset();
+            status.set(TargetState.WAITING, null);
             connectIfReady();
         });
     }
@@ -484,10 +439,8 @@ public final class Pusher implements LoopBoundListener {
             }
             cancelRetry();
             hangUp();
-            rejections = 0;
-            backoff.reset();
-            refusalBackoff.reset();
-            setState(TargetState.WAITING, "restart requested");
+            reconnect.reset();
+            status.set(TargetState.WAITING, "restart requested");
             connectIfReady();
         });
     }
@@ -542,45 +495,11 @@ public final class Pusher implements LoopBoundListener {
             retry.cancel(false);
             retry = null;
         }
-        retryAtMillis = 0;
-    }
-
-    private void setState(TargetState next, String why) {
-        TargetState previous = state;
-        if (previous == next) {
-            return;
-        }
-        state = next;
-        if (!(isSending(previous) && isSending(next))) {
-            since = Instant.now(); // a live period's uptime runs through degraded and back
-        }
-        if (next != TargetState.RECONNECTING) {
-            retryAtMillis = 0;
-        }
-        String detail = why != null ? why : next == TargetState.RECONNECTING || next == TargetState.FAILED
-                ? lastError : null;
-        if (next == TargetState.FAILED || next == TargetState.RECONNECTING || next == TargetState.DEGRADED) {
-            log.warn("target {}: {} -> {}{}", spec.id(), previous.id(), next.id(),
-                    detail == null ? "" : " (" + detail + (lastError != null && !detail.equals(lastError)
-                            ? "; last error: " + lastError : "") + ")");
-        } else {
-            log.info("target {}: {} -> {}{}", spec.id(), previous.id(), next.id(),
-                    detail == null ? "" : " (" + detail + ")");
-        }
-    }
-
-    private static boolean isSending(TargetState s) {
-        return s == TargetState.LIVE || s == TargetState.DEGRADED;
+        status.retryCancelled();
     }
 
     /** A consistent-enough snapshot for health reports; safe from any thread. */
     public TargetHealth health() {
-        TargetState s = state;
-        Long nextRetry = s == TargetState.RECONNECTING && retryAtMillis > 0
-                ? Math.max(0, retryAtMillis - System.currentTimeMillis()) : null;
-        boolean sending = s == TargetState.LIVE || s == TargetState.DEGRADED;
-        return new TargetHealth(spec.id(), spec.platform(), spec.rendition(), spec.maskedUrl(), s, since,
-                sending ? meter.bitrateKbps() : 0, sending ? meter.fps() : 0, queueMs, droppedFrames, reconnects,
-                bytesSent, lastError != null ? lastError : codecProblem, nextRetry);
+        return status.snapshot(spec, meter);
     }
 }
