@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The fan-out point of one rendition: every packet goes, shared (not copied), to every subscribed target, and
@@ -18,8 +20,10 @@ import java.util.Map;
  *
  * <p>Targets live on event loops ({@link LoopBoundListener}); a packet is handed to each loop once for all of
  * its targets, or delivered in place when the producer already runs on that loop (a passthrough rendition's
- * targets share the ingest's loop, as nginx-rtmp's live module serves every subscriber from one worker). Nothing
- * here blocks. The lock orders a new subscriber's replay before the live packets it then receives; it is held
+ * targets share the ingest's loop, as nginx-rtmp's live module serves every subscriber from one worker), unless
+ * hand-overs to that loop are still queued: packets come from more than one thread (the active input's loop, and
+ * the failover timer that replays the other input's GOP), and a packet delivered in place must never overtake
+ * older ones still waiting in the loop's queue. Nothing here blocks. The lock orders a new subscriber's replay before the live packets it then receives; it is held
  * only while packets are handed over.
  */
 public final class RenditionFeed implements MediaListener, GopReplay {
@@ -32,6 +36,8 @@ public final class RenditionFeed implements MediaListener, GopReplay {
     /** Per loop, its subscribers; replaced, never mutated, so a hand-over task keeps a consistent list. */
     private volatile Map<EventExecutor, List<LoopBoundListener>> byLoop = Map.of();
     private volatile List<MediaListener> others = List.of();
+    /** Per loop, hand-over tasks queued and not yet run. */
+    private final Map<EventExecutor, AtomicInteger> queued = new ConcurrentHashMap<>();
     private boolean streaming;
 
     public RenditionFeed(String renditionId) {
@@ -49,18 +55,21 @@ public final class RenditionFeed implements MediaListener, GopReplay {
         for (Map.Entry<EventExecutor, List<LoopBoundListener>> e : byLoop.entrySet()) {
             EventExecutor loop = e.getKey();
             List<LoopBoundListener> listeners = e.getValue();
-            if (loop.inEventLoop()) {
+            AtomicInteger waiting = queued.computeIfAbsent(loop, k -> new AtomicInteger());
+            if (loop.inEventLoop() && waiting.get() == 0) {
                 for (LoopBoundListener l : listeners) {
                     l.onPacketOnLoop(packet);
                 }
             } else {
                 packet.retain();
+                waiting.incrementAndGet();
                 loop.execute(() -> {
                     try {
                         for (LoopBoundListener l : listeners) {
                             l.onPacketOnLoop(packet);
                         }
                     } finally {
+                        waiting.decrementAndGet();
                         packet.release();
                     }
                 });
