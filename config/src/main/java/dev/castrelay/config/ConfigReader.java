@@ -28,7 +28,7 @@ final class ConfigReader {
                 "failover"));
         ControlConfig control = control(top.mapping("control", "listen", "token", "publicMetrics"));
         String stateFile = top.text("stateFile", Defaults.STATE_FILE);
-        SlateConfig slate = slate(top.mapping("slate", "image", "text", "maxSeconds"));
+        SlateConfig slate = slate(top.mapping("slate", "image", "text", "maxSeconds", "audioVisual"));
         TlsConfig tls = new TlsConfig(top.mapping("tls", "caFile").text("caFile", null));
         Map<String, RenditionConfig> renditions = renditions(top.node("renditions"), top.path("renditions"));
         ReconnectConfig reconnect = TargetReader.reconnect(top.mapping("reconnect", TargetReader.RECONNECT_KEYS),
@@ -75,7 +75,8 @@ final class ConfigReader {
 
     private SlateConfig slate(Fields f) {
         return new SlateConfig(f.text("image", null), f.text("text", Defaults.SLATE_TEXT),
-                f.integer("maxSeconds", Defaults.SLATE_MAX_SECONDS));
+                f.integer("maxSeconds", Defaults.SLATE_MAX_SECONDS),
+                f.choice("audioVisual", Defaults.SLATE_AUDIO_VISUAL, AudioVisual.class));
     }
 
     private Map<String, RenditionConfig> renditions(JsonNode node, String path) {

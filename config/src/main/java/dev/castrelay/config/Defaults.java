@@ -17,6 +17,8 @@ public final class Defaults {
 
     public static final String SLATE_TEXT = "We'll be right back";
     public static final int SLATE_MAX_SECONDS = 600;
+    /** Viewers of an audio-only broadcast see it is live. */
+    public static final AudioVisual SLATE_AUDIO_VISUAL = AudioVisual.WAVES;
 
     /** Far above what encoders announce (4096 is typical), small enough that one chunk cannot hog memory. */
     public static final int RTMP_MAX_CHUNK_SIZE = 65_536;

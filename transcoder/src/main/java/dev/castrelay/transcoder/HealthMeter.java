@@ -30,6 +30,8 @@ final class HealthMeter {
     private double mediaMs;
     private long busyNanos;
     private long slateFrames;
+    /** Written by the decode thread only. */
+    private volatile long droppedFrames;
     /** When the current encoding period began (0: not encoding), and since when it has been below real time. */
     private long encodingSinceNanos;
     private long slowSinceNanos;
@@ -38,12 +40,17 @@ final class HealthMeter {
 
     HealthMeter(String id) {
         this.id = id;
-        this.snapshot = new RenditionHealth(id, "idle", 0, 0, 0, 0, false);
+        this.snapshot = new RenditionHealth(id, "idle", 0, 0, 0, 0, 0, false, null);
     }
 
     void onVideoFrame(int size) {
         frames++;
         bytes += size;
+    }
+
+    /** The decode thread dropped one of this rendition's pictures (called on the decode thread only). */
+    void onDroppedFrame() {
+        droppedFrames = droppedFrames + 1;
     }
 
     void onSlateFrame() {
@@ -63,8 +70,11 @@ final class HealthMeter {
         busyNanos += nanos;
     }
 
-    /** Takes a sample when due (or at once on {@code force}) and publishes the snapshot for {@code state}. */
-    void sample(String state, boolean force) {
+    /**
+     * Takes a sample when due (or at once on {@code force}) and publishes the snapshot for {@code state}
+     * ({@code reason}: why the slate is on air, or null).
+     */
+    void sample(String state, String reason, boolean force) {
         long now = System.nanoTime();
         Sample last = samples.peekLast();
         if (!force && last != null && now - last.wallNanos() < SAMPLE_NANOS) {
@@ -81,7 +91,8 @@ final class HealthMeter {
         double busySec = (busyNanos - first.busyNanos()) / 1e9;
         double speed = busySec > 0 ? (mediaMs - first.mediaMs()) / 1000 / busySec : 0;
         judgeSpeed(state, speed, now);
-        snapshot = new RenditionHealth(id, state, round2(fps), kbps, round2(speed), slateFrames, slow);
+        snapshot = new RenditionHealth(id, state, round2(fps), kbps, round2(speed), slateFrames, droppedFrames, slow,
+                reason);
     }
 
     /**

@@ -21,8 +21,12 @@ final class RenditionEncoder implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RenditionEncoder.class);
 
-    /** Items (frames and events) between the decode thread and this rendition: about half a second of media. */
-    static final int ENCODE_QUEUE_CAPACITY = 32;
+    /**
+     * Items (frames and events) between the decode thread and this rendition: about a second of media (30 pictures
+     * and 47 AAC frames a second), enough for the burst of a failover's cached GOP; past it the rendition drops its
+     * own oldest pictures. The pictures are references to the decoder's frames: at 1080p, 40 of them are 120 MB.
+     */
+    static final int ENCODE_QUEUE_CAPACITY = 96;
 
     private final RenditionConfig config;
     private final SlateConfig slateConfig;
@@ -54,21 +58,57 @@ final class RenditionEncoder implements AutoCloseable {
     }
 
     /**
-     * Called by the decode thread: queues {@code in}, waiting up to a second for room (back-pressure that the
-     * decode queue turns into dropping at the ingest). An item that still finds no room is freed and logged.
+     * Called by the decode thread: queues {@code in} and never waits for media. A full queue means this rendition
+     * cannot keep up: it drops its own oldest picture (counted in its health; the rendition repeats the picture
+     * before it), so the decoder, every other rendition and a failover never wait for the slowest. Ingest events
+     * are never dropped: they wait for room, bounded.
      */
     void offer(RenditionInput in) {
-        try {
-            long waitMs = in instanceof RenditionInput.VideoFrame || in instanceof RenditionInput.AudioFrame ? 1000 : 5000;
-            if (running && encodeQueue.offer(in, waitMs, TimeUnit.MILLISECONDS)) {
+        if (!running) {
+            in.free();
+            return;
+        }
+        if (encodeQueue.offer(in)) {
+            return;
+        }
+        boolean media = in instanceof RenditionInput.VideoFrame || in instanceof RenditionInput.AudioFrame;
+        if (media) {
+            RenditionInput oldest = oldestPicture();
+            if (oldest != null && encodeQueue.remove(oldest)) {
+                oldest.free();
+                meter.onDroppedFrame();
+                queueFull.warn("Rendition {} cannot keep up: its encode queue is full ({} items); dropping its "
+                        + "oldest pictures", config.id(), ENCODE_QUEUE_CAPACITY);
+            }
+            if (encodeQueue.offer(in)) {
                 return;
             }
-            queueFull.warn("Rendition {} encode queue full ({} items) for {} ms: dropped {}", config.id(),
-                    ENCODE_QUEUE_CAPACITY, waitMs, in.getClass().getSimpleName());
+            if (in instanceof RenditionInput.VideoFrame) {
+                meter.onDroppedFrame();
+            }
+            in.free();
+            return;
+        }
+        try {
+            if (encodeQueue.offer(in, 5, TimeUnit.SECONDS)) {
+                return;
+            }
+            log.warn("Rendition {} took no ingest event for 5 s: dropped {}", config.id(),
+                    in.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         in.free();
+    }
+
+    /** The oldest picture waiting in the queue, or null (the rendition thread may take it meanwhile). */
+    private RenditionInput oldestPicture() {
+        for (RenditionInput queued : encodeQueue) {
+            if (queued instanceof RenditionInput.VideoFrame) {
+                return queued;
+            }
+        }
+        return null;
     }
 
     RenditionHealth health() {
@@ -101,7 +141,7 @@ final class RenditionEncoder implements AutoCloseable {
                     }
                 }
                 meter.onBusy(System.nanoTime() - t0);
-                meter.sample(stream.stateName(), false);
+                meter.sample(stream.stateName(), stream.slateReason(), false);
                 busy = false;
             }
         } catch (InterruptedException e) {

@@ -13,9 +13,13 @@ package dev.castrelay.transcoder;
  *                    keep up with a live ingest
  * @param slateFrames video frames of the slate put out since the rendition started: what its targets received
  *                    that was not the ingest's picture
+ * @param droppedFrames decoded pictures this rendition dropped because it could not keep up (its encode queue was
+ *                    full): it drops its own, and the decoder and the other renditions never wait for it
  * @param slow        encoding below real time (speed under 1.0) for {@link HealthMeter#SLOW_MILLIS} or more, past
  *                    the start-up grace: its targets fall behind (a WARNING)
+ * @param reason      why the slate is on air ({@code ingest lost}, {@code no video in the ingest},
+ *                    {@code ingest video frozen}); null otherwise
  */
 public record RenditionHealth(String id, String state, double fps, long bitrateKbps, double speed, long slateFrames,
-                              boolean slow) {
+                              long droppedFrames, boolean slow, String reason) {
 }

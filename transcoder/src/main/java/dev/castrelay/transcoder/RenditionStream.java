@@ -61,6 +61,7 @@ final class RenditionStream implements AutoCloseable {
     private final AudioFilter audioFilter;
     private final Slate slate;
     private final Thumbnailer thumbnails;
+    private final AudioScope scope;
     private final ThrottledWarning errors = new ThrottledWarning(log);
     private H264Encoder video;
     private AacEncoder audio;
@@ -81,6 +82,10 @@ final class RenditionStream implements AutoCloseable {
     private double slateStartMs;
     /** The slate stands in for a picture the ingest does not send while its audio flows. */
     private boolean pictureMissing;
+    /** This publish has sent a picture (so a missing one is a frozen encoder, not an audio-only broadcast). */
+    private boolean sawVideo;
+    /** Why the slate is on air, for health; null while it is not. */
+    private String slateReason;
 
     RenditionStream(RenditionConfig config, SlateConfig slateConfig, MediaListener listener, HealthMeter meter,
                     Thumbnailer thumbnails) {
@@ -92,6 +97,13 @@ final class RenditionStream implements AutoCloseable {
         this.videoFilter = new VideoFilter(config.video());
         this.audioFilter = new AudioFilter(config.audio(), 1024);
         this.slate = new Slate(slateConfig, config.video().width(), config.video().height());
+        this.scope = new AudioScope(slateConfig.audioVisual(),
+                (int) Math.round(config.audio().sampleRate() / config.video().fps()));
+    }
+
+    /** Why the slate is on air, or null. */
+    String slateReason() {
+        return state == State.SLATE || state == State.ENCODING && pictureMissing ? slateReason : null;
     }
 
     /** {@code idle}, {@code encoding} or {@code slate} (also while the slate stands in for a missing picture). */
@@ -116,6 +128,7 @@ final class RenditionStream implements AutoCloseable {
             onAudio(a.frame());
         } else if (in instanceof RenditionInput.IngestStarted) {
             endEpoch();
+            sawVideo = false;
         } else if (in instanceof RenditionInput.IngestLost l) {
             goToSlate(l.reason());
         }
@@ -128,10 +141,11 @@ final class RenditionStream implements AutoCloseable {
         if (offsetMs == null) {
             beginEpoch(f.pts());
         }
+        sawVideo = true;
         if (pictureMissing) {
             pictureMissing = false;
             log.info("Rendition {}: the ingest's picture is back", config.id());
-            meter.sample(stateName(), true);
+            meter.sample(stateName(), slateReason(), true);
         }
         double t = f.pts() + offsetMs;
         double jump = t - frameMs * nextFrame;
@@ -183,6 +197,7 @@ final class RenditionStream implements AutoCloseable {
                     gap -= frameSize;
                 }
                 if (gap > -2L * frameSize) { // else: audio we are already past (overlap after an epoch change)
+                    scope.listen(out);
                     encodeAudio(out);
                 }
                 av_frame_unref(out);
@@ -206,16 +221,17 @@ final class RenditionStream implements AutoCloseable {
         }
         if (!pictureMissing) {
             pictureMissing = true;
+            slateReason = sawVideo ? "ingest video frozen" : "no video in the ingest";
             log.info("Rendition {}: no video in the ingest for {} ms while its audio flows; showing the slate with "
                     + "the live audio", config.id(), Math.round(audioMs - frameMs * nextFrame));
             if (held != null) {
                 av_frame_free(held); // a frozen picture is no picture: the slate replaces it
                 held = null;
             }
-            meter.sample(stateName(), true);
+            meter.sample(stateName(), slateReason(), true);
         }
         while (frameMs * nextFrame < audioMs - frameMs) {
-            encodeVideo(slate.picture());
+            encodeVideo(scope.enabled() ? scope.draw(slate.picture()) : slate.picture());
             meter.onSlateFrame();
         }
     }
@@ -244,6 +260,7 @@ final class RenditionStream implements AutoCloseable {
             return;
         }
         pictureMissing = false; // the slate takes over the whole stream now
+        slateReason = "ingest lost";
         endEpoch();
         long now = System.nanoTime();
         // Pace the slate from the last real frame so the output stays in step with the wall clock.
@@ -341,7 +358,7 @@ final class RenditionStream implements AutoCloseable {
     private void enter(State next) {
         if (state != next) {
             state = next;
-            meter.sample(stateName(), true);
+            meter.sample(stateName(), slateReason(), true);
         }
     }
 
@@ -384,5 +401,6 @@ final class RenditionStream implements AutoCloseable {
         videoFilter.close();
         audioFilter.close();
         slate.close();
+        scope.close();
     }
 }

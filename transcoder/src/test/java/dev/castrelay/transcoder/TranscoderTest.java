@@ -1,8 +1,10 @@
 package dev.castrelay.transcoder;
 
+import dev.castrelay.config.AudioConfig;
 import dev.castrelay.config.Fit;
 import dev.castrelay.config.RenditionConfig;
 import dev.castrelay.config.SlateConfig;
+import dev.castrelay.config.VideoConfig;
 import dev.castrelay.rtmp.media.MediaPacket;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
@@ -118,7 +120,7 @@ class TranscoderTest {
                 TestMedia.rendition("crop", 240, 320, Fit.CROP, 30, 1),
                 TestMedia.rendition("pad", 240, 320, Fit.PAD, 30, 1),
                 TestMedia.rendition("stretch", 240, 320, Fit.STRETCH, 30, 1));
-        TestMedia.feed(transcoder, input(in), 4.0);
+        TestMedia.feed(transcoder, input(in), 2.0);
         finish();
 
         for (String id : List.of("crop", "pad", "stretch")) {
@@ -246,6 +248,29 @@ class TranscoderTest {
         assertThat(image.getWidth()).isEqualTo(320);
         assertThat(image.getHeight()).isEqualTo(180);
         assertThat(transcoder.thumbnail()).as("a new request waits for a new picture").isNotDone();
+    }
+
+    @Test
+    void aSlowRenditionDropsItsOwnPicturesWhileTheCheapOneKeepsRealTime() throws Exception {
+        List<MediaPacket> packets = input(TestMedia.flv(1280, 720, 30, 44_100, 10));
+        RenditionConfig slow = new RenditionConfig("slow", false,
+                new VideoConfig("h264", 1920, 1080, Fit.PAD, 30, 6_000_000, 2, "slower", "high"),
+                new AudioConfig("aac", 96_000, 44_100, 2));
+        start(SLATE, Duration.ofSeconds(30), slow, TestMedia.rendition("cheap", 320, 180, Fit.PAD, 30, 2));
+        long fedFrom = System.nanoTime();
+        TestMedia.feed(transcoder, packets, 1.0);
+        double fedSeconds = (System.nanoTime() - fedFrom) / 1e9;
+        // Right when the encoder's last packet is in (no waiting for a catch-up): the cheap rendition has kept up.
+        long cheapFrames = outputs.get("cheap").videoFrames();
+        RenditionHealth slowHealth = transcoder.health().get(0);
+        System.out.printf("after %.1f s of feeding: cheap put out %d frames; slow dropped %d pictures%n", fedSeconds,
+                cheapFrames, slowHealth.droppedFrames());
+        assertThat(cheapFrames).as("the cheap rendition's frames of 10 s at 30 fps, at the end of the feed")
+                .isGreaterThanOrEqualTo(9 * 30);
+        assertThat(slowHealth.droppedFrames()).as("the slow rendition's own drops").isPositive();
+        // On a loaded machine the cheap one may miss a beat too, but its drops are its own and few.
+        assertThat(transcoder.health().get(1).droppedFrames()).as("the cheap rendition's drops")
+                .isLessThan(slowHealth.droppedFrames() / 4);
     }
 
     @Test

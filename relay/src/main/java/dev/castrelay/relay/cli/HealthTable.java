@@ -46,11 +46,12 @@ public final class HealthTable {
             }
         }
         if (!h.renditions().isEmpty()) {
-            sb.append(String.format(Locale.ROOT, "%-12s %-9s %6s %7s %6s%n", "RENDITION", "STATE", "FPS", "KB/S",
-                    "SPEED"));
+            sb.append(String.format(Locale.ROOT, "%-12s %-9s %6s %7s %6s  %s%n", "RENDITION", "STATE", "FPS", "KB/S",
+                    "SPEED", "WHY"));
             for (RenditionHealth r : h.renditions()) {
-                sb.append(String.format(Locale.ROOT, "%-12s %-9s %6.1f %7d %5.2fx%n", r.id(), r.state(), r.fps(),
-                        r.bitrateKbps(), r.speed()));
+                sb.append(String.format(Locale.ROOT, "%-12s %-9s %6.1f %7d %5.2fx  %s%n", r.id(), r.state(), r.fps(),
+                        r.bitrateKbps(), r.speed(), r.reason() == null ? "" : r.reason()).stripTrailing())
+                        .append(System.lineSeparator());
             }
         }
         sb.append(String.format(Locale.ROOT, "%-12s %-10s %-10s %-12s %6s %5s %7s %6s %6s %9s  %s%n", "TARGET",

@@ -39,8 +39,12 @@ public final class HealthDocument {
         doc.set("ingest", ingest(h.ingest()));
         ArrayNode renditions = doc.putArray("renditions");
         for (RenditionHealth r : h.renditions()) {
-            renditions.addObject().put("id", r.id()).put("state", r.state()).put("fps", r.fps())
-                    .put("bitrateKbps", r.bitrateKbps()).put("speed", r.speed());
+            ObjectNode o = renditions.addObject().put("id", r.id()).put("state", r.state()).put("fps", r.fps())
+                    .put("bitrateKbps", r.bitrateKbps()).put("speed", r.speed())
+                    .put("droppedFrames", r.droppedFrames());
+            if (r.reason() != null) {
+                o.put("reason", r.reason());
+            }
         }
         ArrayNode targets = doc.putArray("targets");
         for (TargetHealth t : h.targets()) {
@@ -140,7 +144,7 @@ public final class HealthDocument {
         for (JsonNode r : doc.path("renditions")) {
             renditions.add(new RenditionHealth(text(r, "id"), text(r, "state"), r.path("fps").asDouble(),
                     r.path("bitrateKbps").asLong(), r.path("speed").asDouble(), r.path("slateFrames").asLong(),
-                    r.path("slow").asBoolean()));
+                    r.path("droppedFrames").asLong(), r.path("slow").asBoolean(), r.path("reason").isTextual() ? r.path("reason").asText() : null));
         }
         List<TargetHealth> targets = new ArrayList<>();
         for (JsonNode t : doc.path("targets")) {
