@@ -153,6 +153,50 @@ function facts(dl, pairs) {
   }));
 }
 
+let pinnedTo = null;
+
+// Both inputs when a backup is configured: which is on air, each one's state, and the switch.
+function renderInputs(ing) {
+  const inputs = ing.inputs || [];
+  $('inputs').hidden = inputs.length < 2;
+  $('input-rows').replaceChildren(...inputs.map((i) => {
+    const tr = document.createElement('tr');
+    tr.className = i.role === ing.active ? 'on-air' : '';
+    tr.dataset.role = i.role;
+    const v = i.video || {};
+    const cells = [i.role + (i.role === ing.active ? ' (on air)' : ''), null, i.protocol || '-',
+      v.codec ? `${v.codec} ${v.width}x${v.height} ${v.fps} fps` : '-', (i.bitrateKbps || 0) + ' kb/s'];
+    tr.replaceChildren(...cells.map((c, n) => {
+      const td = document.createElement('td');
+      if (n === 1) {
+        const pill = document.createElement('span');
+        pill.className = 'pill ' + i.state; pill.textContent = i.state;
+        td.appendChild(pill);
+      } else {
+        td.textContent = c;
+      }
+      return td;
+    }));
+    return tr;
+  }));
+  // The document names the mode, not the pin: a pin to an input that is not live yet shows the operator's choice.
+  const chosen = ing.mode !== 'pinned' ? 'auto' : (pinnedTo || ing.active);
+  document.querySelectorAll('#inputs .switch button').forEach((b) => {
+    b.classList.toggle('chosen', b.dataset.input === chosen);
+  });
+}
+
+document.querySelectorAll('#inputs .switch button').forEach((b) => b.addEventListener('click', async () => {
+  try {
+    await api('PUT', '/api/v1/ingest/active', { input: b.dataset.input });
+    pinnedTo = b.dataset.input === 'auto' ? null : b.dataset.input;
+    $('input-error').textContent = '';
+    render(await api('GET', '/api/v1/health'));
+  } catch (err) {
+    if (err.message !== 'unauthorized') $('input-error').textContent = err.message;
+  }
+}));
+
 function render(h) {
   lastHealth = h;
   lastUpdate = Date.now();
@@ -171,6 +215,8 @@ function render(h) {
     [ing.state === 'live' ? 'live for' : 'since', fmtAge(ing.since)],
   ]);
 
+  renderInputs(ing);
+
   const rends = $('renditions');
   rends.replaceChildren(...(h.renditions || []).map((r) => {
     const div = document.createElement('div');
@@ -181,7 +227,10 @@ function render(h) {
     pill.className = 'pill ' + r.state; pill.textContent = r.state;
     title.appendChild(pill);
     const dl = document.createElement('dl');
-    facts(dl, [['fps', r.fps], ['bitrate', r.bitrateKbps + ' kb/s'], ['speed', r.speed + 'x']]);
+    const rows = [['fps', r.fps], ['bitrate', r.bitrateKbps + ' kb/s'], ['speed', r.speed + 'x']];
+    if (r.reason) rows.push(['why', r.reason]);
+    if (r.droppedFrames) rows.push(['dropped', r.droppedFrames + ' pictures']);
+    facts(dl, rows);
     div.append(title, dl);
     return div;
   }));

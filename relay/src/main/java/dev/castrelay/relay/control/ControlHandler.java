@@ -193,7 +193,7 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                     + (input == null ? "no input" : "\"" + input + "\""));
         }
         try {
-            relay.inputs().use(role);
+            targets.useInput(role);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("no such input", e.getMessage());
         }

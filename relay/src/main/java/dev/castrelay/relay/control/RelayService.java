@@ -40,7 +40,7 @@ public final class RelayService implements AutoCloseable {
         StateFile.Resolved resolved = stateFile.resolve(config);
         Relay relay = Relay.start(config.withTargets(resolved.targets()), settings);
         try {
-            RuntimeTargets targets = new RuntimeTargets(config, relay.targets(), stateFile, resolved);
+            RuntimeTargets targets = new RuntimeTargets(config, relay.targets(), relay.inputs(), stateFile, resolved);
             return new RelayService(relay, targets, ControlServer.start(config.control(), relay, targets));
         } catch (RuntimeException e) {
             relay.close();

@@ -2,6 +2,8 @@ package dev.castrelay.relay.control;
 
 import dev.castrelay.config.RelayConfig;
 import dev.castrelay.config.TargetConfig;
+import dev.castrelay.ingest.InputRole;
+import dev.castrelay.ingest.InputSelector;
 import dev.castrelay.relay.TargetRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +13,9 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * Runtime changes to the targets: each takes effect at once on the {@link TargetRegistry} (touching no other
- * target) and is then written to the {@link StateFile} before the caller answers. Synchronized: one change at a
+ * Runtime changes to the targets and the operator's pin of the ingest input: each takes effect at once on the
+ * {@link TargetRegistry} (touching no other target) or the {@link InputSelector}, and is then written to the
+ * {@link StateFile} before the caller answers. Synchronized: one change at a
  * time, so the file always matches the registry after a call returns.
  */
 public final class RuntimeTargets {
@@ -22,19 +25,22 @@ public final class RuntimeTargets {
     private final RelayConfig config;
     private final TargetRegistry registry;
     private final StateFile stateFile;
+    private final InputSelector inputs;
     // Guarded by this.
     private final Set<String> addedAtRuntime = new LinkedHashSet<>();
     private final Set<String> removedFromConfig = new LinkedHashSet<>();
+    private InputRole inputPin;
     private boolean unsaved;
 
     /**
      * @param config   the relay's config as loaded (its targets are "the config's targets")
      * @param resolved what the relay started with, from {@link StateFile#resolve}
      */
-    public RuntimeTargets(RelayConfig config, TargetRegistry registry, StateFile stateFile,
+    public RuntimeTargets(RelayConfig config, TargetRegistry registry, InputSelector inputs, StateFile stateFile,
                           StateFile.Resolved resolved) {
         this.config = config;
         this.registry = registry;
+        this.inputs = inputs;
         this.stateFile = stateFile;
         for (TargetConfig t : resolved.targets()) {
             if (!resolved.fromConfig().contains(t.id())) {
@@ -42,6 +48,25 @@ public final class RuntimeTargets {
             }
         }
         removedFromConfig.addAll(resolved.removedFromConfig());
+        if (resolved.inputPin() != null) {
+            try {
+                inputs.use(resolved.inputPin());
+                inputPin = resolved.inputPin();
+            } catch (IllegalArgumentException e) {
+                log.warn("the saved pin to the {} input is dropped: {}", resolved.inputPin().id(), e.getMessage());
+            }
+        }
+    }
+
+    /**
+     * Pins the program to {@code role}, or (null) returns to automatic failover, and saves it.
+     *
+     * @throws IllegalArgumentException when there is no such input
+     */
+    public synchronized void useInput(InputRole role) throws IOException {
+        inputs.use(role);
+        inputPin = role;
+        save();
     }
 
     /** The running config with the current targets: what a new target is validated against. */
@@ -87,7 +112,7 @@ public final class RuntimeTargets {
 
     private void save() throws IOException {
         unsaved = true;
-        stateFile.save(registry.configs(), addedAtRuntime, removedFromConfig);
+        stateFile.save(registry.configs(), addedAtRuntime, removedFromConfig, inputPin);
         unsaved = false;
     }
 

@@ -12,6 +12,7 @@ import dev.castrelay.config.Problem;
 import dev.castrelay.config.RelayConfig;
 import dev.castrelay.config.TargetConfig;
 import dev.castrelay.config.TargetResult;
+import dev.castrelay.ingest.InputRole;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -41,8 +42,11 @@ import java.util.stream.Collectors;
  *
  * <pre>{@code
  * { "format": 1, "savedAt": "...", "targets": [ {...}, ... ],
- *   "addedAtRuntime": ["twitch"], "removedFromConfig": ["facebook"] }
+ *   "addedAtRuntime": ["twitch"], "removedFromConfig": ["facebook"], "ingest": { "pin": "backup" } }
  * }</pre>
+ *
+ * <p>It also keeps the operator's pin of the ingest input ({@code relay ingest use}), so a restarted relay does not
+ * fall back to automatic failover on its own; no {@code ingest.pin} means automatic.
  *
  * <p>On start ({@link #resolve}): targets added at runtime come back as saved; targets of the config come from
  * the config (so a key rotated through {@code ${env:}} takes effect) with their saved {@code enabled} flag; a
@@ -74,7 +78,8 @@ public final class StateFile {
      * What the relay starts with: the targets in order, which came from the config (the rest were added at
      * runtime), and which config targets stay removed.
      */
-    public record Resolved(List<TargetConfig> targets, Set<String> fromConfig, Set<String> removedFromConfig) {
+    public record Resolved(List<TargetConfig> targets, Set<String> fromConfig, Set<String> removedFromConfig,
+                           InputRole inputPin) {
 
         public Resolved {
             targets = List.copyOf(targets);
@@ -90,7 +95,7 @@ public final class StateFile {
      */
     public Resolved resolve(RelayConfig config) {
         if (!Files.exists(file)) {
-            return new Resolved(config.targets(), ids(config.targets()), Set.of());
+            return new Resolved(config.targets(), ids(config.targets()), Set.of(), null);
         }
         JsonNode root = read();
         Set<String> added = idSet(root, "addedAtRuntime");
@@ -129,7 +134,19 @@ public final class StateFile {
             }
         }
         removed.retainAll(ids(config.targets()));
-        return new Resolved(result, fromConfig, removed);
+        return new Resolved(result, fromConfig, removed, inputPin(root));
+    }
+
+    private InputRole inputPin(JsonNode root) {
+        JsonNode pin = root.path("ingest").path("pin");
+        if (pin.isMissingNode() || pin.isNull()) {
+            return null;
+        }
+        InputRole role = pin.isTextual() ? InputRole.fromId(pin.asText()) : null;
+        if (role == null) {
+            throw refused("'ingest.pin' is " + pin + ", expected \"primary\" or \"backup\"");
+        }
+        return role;
     }
 
     private JsonNode read() {
@@ -181,9 +198,12 @@ public final class StateFile {
                 + "from the config's targets");
     }
 
-    /** Writes the current targets atomically; the file holds keys, so it is created readable by its owner only. */
-    public void save(List<TargetConfig> targets, Set<String> addedAtRuntime, Set<String> removedFromConfig)
-            throws IOException {
+    /**
+     * Writes the current targets and the input pin (null: automatic) atomically; the file holds keys, so it is
+     * created readable by its owner only.
+     */
+    public void save(List<TargetConfig> targets, Set<String> addedAtRuntime, Set<String> removedFromConfig,
+                     InputRole inputPin) throws IOException {
         ObjectNode root = JSON.createObjectNode();
         root.put("format", FORMAT);
         root.put("savedAt", Instant.now().toString());
@@ -193,6 +213,9 @@ public final class StateFile {
         }
         addedAtRuntime.stream().sorted().forEach(root.putArray("addedAtRuntime")::add);
         removedFromConfig.stream().sorted().forEach(root.putArray("removedFromConfig")::add);
+        if (inputPin != null) {
+            root.putObject("ingest").put("pin", inputPin.id());
+        }
         write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
     }
 

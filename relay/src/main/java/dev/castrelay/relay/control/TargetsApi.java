@@ -7,6 +7,7 @@ import dev.castrelay.config.Problem;
 import dev.castrelay.config.Secrets;
 import dev.castrelay.config.TargetConfig;
 import dev.castrelay.config.TargetResult;
+import dev.castrelay.ingest.InputRole;
 import dev.castrelay.relay.TargetRegistry;
 import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
@@ -120,6 +121,15 @@ final class TargetsApi {
             throw notSaved(e);
         }
         return Answer.ok(describe(id));
+    }
+
+    /** Pins the ingest input (null: automatic failover), saved with the targets. */
+    void useInput(InputRole role) {
+        try {
+            runtime.useInput(role);
+        } catch (IOException e) {
+            throw notSaved(e);
+        }
     }
 
     Answer remove(String id) {

@@ -2,6 +2,8 @@ package dev.castrelay.relay.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.castrelay.config.Defaults;
+import dev.castrelay.config.IngestConfig;
 import dev.castrelay.config.RelayConfig;
 import dev.castrelay.config.TargetConfig;
 import org.junit.jupiter.api.Test;
@@ -60,13 +62,44 @@ class StateFileTest {
         Files.writeString(stateFile(), "{}");
         Files.setPosixFilePermissions(stateFile(), PosixFilePermissions.fromString("rw-r--r--"));
 
-        file.save(List.of(target("a", "key-a")), Set.of(), Set.of());
+        file.save(List.of(target("a", "key-a")), Set.of(), Set.of(), null);
 
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(stateFile()))).isEqualTo("rw-------");
         try (var listing = Files.list(dir)) {
             assertThat(listing.map(p -> p.getFileName().toString())).containsExactly("relay-state.json");
         }
         assertThat(JSON.readTree(stateFile().toFile()).path("format").asInt()).isEqualTo(StateFile.FORMAT);
+    }
+
+    @Test
+    void theOperatorsPinOfTheIngestInputSurvivesARestart() throws Exception {
+        RelayConfig single = TestRelay.config(dir, false);
+        RelayConfig config = new RelayConfig(new IngestConfig("127.0.0.1:0", "live", TestRelay.INGEST_KEY,
+                Defaults.rtmpLimits(), "backup-key-5e0c", null), single.control(), single.stateFile(), single.slate(),
+                null, single.renditions(), List.of());
+        try (TestRelay relay = TestRelay.start(config)) {
+            assertThat(relay.send("PUT", "/api/v1/ingest/active", "{\"input\": \"backup\"}").statusCode())
+                    .isEqualTo(200);
+        }
+        assertThat(JSON.readTree(stateFile().toFile()).path("ingest").path("pin").asText()).isEqualTo("backup");
+        try (TestRelay relay = TestRelay.start(config)) {
+            assertThat(JSON.readTree(relay.get("/api/v1/health").body()).path("ingest").path("mode").asText())
+                    .as("the pin after a restart").isEqualTo("pinned");
+            relay.send("PUT", "/api/v1/ingest/active", "{\"input\": \"auto\"}");
+        }
+        assertThat(JSON.readTree(stateFile().toFile()).path("ingest").isMissingNode()).as("auto: no pin saved")
+                .isTrue();
+        try (TestRelay relay = TestRelay.start(config)) {
+            assertThat(JSON.readTree(relay.get("/api/v1/health").body()).path("ingest").path("mode").asText())
+                    .isEqualTo("auto");
+        }
+    }
+
+    @Test
+    void aPinThatIsNotAnInputIsRefused() throws Exception {
+        Files.writeString(stateFile(), "{\"format\": 1, \"targets\": [], \"ingest\": {\"pin\": \"tertiary\"}}");
+        assertThatThrownBy(() -> new StateFile(stateFile()).resolve(TestRelay.config(dir, false)))
+                .hasMessageContaining("'ingest.pin' is \"tertiary\", expected \"primary\" or \"backup\"");
     }
 
     @Test

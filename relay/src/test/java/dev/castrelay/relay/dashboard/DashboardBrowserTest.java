@@ -56,6 +56,7 @@ import static org.awaitility.Awaitility.await;
 class DashboardBrowserTest {
 
     private static final String TOKEN = "dash-token-51c0ffee";
+    private static final String BACKUP_KEY = "backup-ingest-1f7e";
     private static final String INGEST_KEY = "dash-ingest-7e11a";
     private static final Map<String, String> KEYS = Map.of("alpha", "key-alpha-0a1b", "bravo", "key-bravo-2c3d",
             "charlie", "key-charlie-4e5f");
@@ -91,7 +92,8 @@ class DashboardBrowserTest {
                 new VideoConfig("h264", 320, 180, Fit.PAD, 15, 300_000, 2, "ultrafast", "main"),
                 new AudioConfig("aac", 64_000, 48_000, 2)));
         RelayConfig config = new RelayConfig(new IngestConfig("127.0.0.1:0", "live", INGEST_KEY,
-                Defaults.rtmpLimits()), new ControlConfig("127.0.0.1:" + FreePorts.next(), TOKEN, false),
+                Defaults.rtmpLimits(), BACKUP_KEY, null),
+                new ControlConfig("127.0.0.1:" + FreePorts.next(), TOKEN, false),
                 dir.resolve("state.json").toString(), Defaults.slate(), null, renditions, targets);
         this.config = config;
         relay = RelayService.start(config, SETTINGS);
@@ -154,6 +156,29 @@ class DashboardBrowserTest {
 
     @Test
     @Order(3)
+    void theOperatorSeesBothInputsAndPinsOneWithTheSwitch() {
+        await().atMost(Duration.ofSeconds(5)).until(() ->
+                browser.driver.findElement(By.id("inputs")).getAttribute("hidden") == null);
+        String rows = browser.driver.findElement(By.id("input-rows")).getText();
+        assertThat(rows).contains("primary (on air)").contains("backup").contains("waiting");
+        assertThat(switchChosen()).isEqualTo("auto");
+        browser.driver.findElement(By.cssSelector("#inputs .switch button[data-input=backup]")).click();
+        await().atMost(Duration.ofSeconds(5)).until(() -> "backup".equals(switchChosen()));
+        assertThat(relay.relay().inputs().mode().id()).isEqualTo("pinned");
+        browser.screenshot("03-inputs-pinned");
+        browser.driver.findElement(By.cssSelector("#inputs .switch button[data-input=auto]")).click();
+        await().atMost(Duration.ofSeconds(5)).until(() -> "auto".equals(switchChosen()));
+        assertThat(relay.relay().inputs().mode().id()).isEqualTo("auto");
+        assertThat(browser.driver.findElement(By.id("ingest-state")).getText()).isEqualTo("live");
+    }
+
+    private String switchChosen() {
+        List<WebElement> chosen = browser.driver.findElements(By.cssSelector("#inputs .switch button.chosen"));
+        return chosen.isEmpty() ? null : chosen.get(0).getAttribute("data-input");
+    }
+
+    @Test
+    @Order(4)
     void aPhoneWidthScreenShowsTheSamePageWithoutSidewaysScrolling() {
         browser.size(390, 844);
         await().atMost(Duration.ofSeconds(3)).until(() -> ((Number) browser.driver.executeScript(
@@ -164,7 +189,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aFrozenPlatformTurnsItsCardAmberOrRedWithinFiveSeconds() throws Exception {
         sinks.get("bravo").freezeWorker();
         try {
@@ -182,7 +207,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aTargetAddedFromTheFormGoesLive() {
         var form = browser.driver.findElement(By.id("add-form"));
         form.findElement(By.name("id")).sendKeys("added");
@@ -197,7 +222,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void removingATargetAfterConfirmationMakesItsCardGo() {
         card("charlie").findElement(By.cssSelector("button.remove")).click();
         browser.driver.switchTo().alert().accept();
@@ -206,12 +231,13 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void noKeyOrTokenAppearsInThePageItsResponsesOrItsConsole() throws Exception {
         List<String> secrets = new ArrayList<>(KEYS.values());
         secrets.add(ADDED_KEY);
         secrets.add(TOKEN);
         secrets.add(INGEST_KEY);
+        secrets.add(BACKUP_KEY);
         StringBuilder seen = new StringBuilder(browser.driver.getPageSource());
         HttpClient http = HttpClient.newHttpClient();
         for (String path : List.of("/", "/dashboard/app.js", "/api/v1/health", "/api/v1/targets")) {
@@ -227,7 +253,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void duringTheSlateTheThumbnailIsTheSlate() throws Exception {
         double live = uniformShare(thumbnail());
         encoder.close(); // the encoder goes away: the slate goes on air
@@ -270,7 +296,7 @@ class DashboardBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void whenTheRelayGoesAwayThePageSaysSoAndReconnectsByItself() throws Exception {
         relay.close();
         // A dead relay never looks live: within 3 s every card is greyed and a banner says how old the data is.
