@@ -21,16 +21,27 @@ final class AudioScope implements AutoCloseable {
     private static final int WHITE = 235;
     private static final int TRACK = 48;
     private static final double FLOOR_DB = -60;
+    /**
+     * How often the visual moves: 15 times a second is a live waveform to the eye, and at 30 fps the encoder
+     * spends its bits and cycles on half as many changed pictures (bench/audio-slate.sh).
+     */
+    static final double DRAWS_PER_SECOND = 15;
 
     private final AudioVisual style;
     private final float[] recent;
     private final float[] plane;
     private int filled;
     private AVFrame canvas;
+    private final int picturesPerDraw;
+    private int sinceDraw;
 
-    /** @param samplesPerPicture how many of the latest samples one picture shows (a frame's worth) */
-    AudioScope(AudioVisual style, int samplesPerPicture) {
+    /**
+     * @param samplesPerPicture how many of the latest samples one picture shows (a frame's worth)
+     * @param picturesPerDraw   draw anew every this many pictures, repeating the last drawing in between
+     */
+    AudioScope(AudioVisual style, int samplesPerPicture, int picturesPerDraw) {
         this.style = style;
+        this.picturesPerDraw = Math.max(1, picturesPerDraw);
         this.recent = new float[Math.max(64, samplesPerPicture)];
         this.plane = new float[recent.length];
     }
@@ -59,8 +70,12 @@ final class AudioScope implements AutoCloseable {
         filled = Math.min(recent.length, filled + take);
     }
 
-    /** The slate with the latest audio drawn on it. */
+    /** The slate with the latest audio drawn on it (or the last drawing again, between draws). */
     AVFrame draw(AVFrame slate) {
+        if (canvas != null && ++sinceDraw < picturesPerDraw) {
+            return canvas;
+        }
+        sinceDraw = 0;
         if (canvas == null) {
             canvas = av_frame_alloc();
             canvas.format(slate.format());

@@ -98,7 +98,8 @@ final class RenditionStream implements AutoCloseable {
         this.audioFilter = new AudioFilter(config.audio(), 1024);
         this.slate = new Slate(slateConfig, config.video().width(), config.video().height());
         this.scope = new AudioScope(slateConfig.audioVisual(),
-                (int) Math.round(config.audio().sampleRate() / config.video().fps()));
+                (int) Math.round(config.audio().sampleRate() / config.video().fps()),
+                (int) Math.round(config.video().fps() / AudioScope.DRAWS_PER_SECOND));
     }
 
     /** Why the slate is on air, or null. */

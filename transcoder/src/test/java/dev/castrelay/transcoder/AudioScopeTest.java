@@ -18,7 +18,7 @@ class AudioScopeTest {
     @Test
     void wavesFollowTheSoundInTheBottomBandAndLeaveTheRestOfTheSlateAlone() {
         try (Slate slate = new Slate(new SlateConfig(null, "", 600), W, H);
-             AudioScope scope = new AudioScope(AudioVisual.WAVES, 1600)) {
+             AudioScope scope = new AudioScope(AudioVisual.WAVES, 1600, 1)) {
             hear(scope, 0.0f);
             int[] silent = rows(scope.draw(slate.picture()));
             hear(scope, 0.8f);
@@ -34,9 +34,22 @@ class AudioScopeTest {
     }
 
     @Test
+    void betweenDrawsTheLastDrawingIsShownAgain() {
+        try (Slate slate = new Slate(new SlateConfig(null, "", 600), W, H);
+             AudioScope scope = new AudioScope(AudioVisual.WAVES, 1600, 2)) {
+            hear(scope, 0.0f);
+            int flat = rowsWithLight(rows(scope.draw(slate.picture())));
+            hear(scope, 0.8f);
+            assertThat(rowsWithLight(rows(scope.draw(slate.picture())))).as("the picture between draws")
+                    .isEqualTo(flat);
+            assertThat(rowsWithLight(rows(scope.draw(slate.picture())))).as("the next draw").isGreaterThan(40);
+        }
+    }
+
+    @Test
     void theMeterLightsMoreForALouderSound() {
         try (Slate slate = new Slate(new SlateConfig(null, "", 600), W, H);
-             AudioScope scope = new AudioScope(AudioVisual.METER, 1600)) {
+             AudioScope scope = new AudioScope(AudioVisual.METER, 1600, 1)) {
             hear(scope, 0.01f);
             int quiet = rows(scope.draw(slate.picture()))[H * 3 / 4 + H / 10];
             hear(scope, 0.9f);
