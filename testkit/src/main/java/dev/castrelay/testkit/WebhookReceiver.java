@@ -114,15 +114,17 @@ public final class WebhookReceiver implements AutoCloseable {
                 return;
             }
             int answer = status;
+            byte[] reply = "ok".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(answer, reply.length);
+            exchange.getResponseBody().write(reply);
+            exchange.getResponseBody().flush();
             if (answer >= 200 && answer < 300) {
+                // Recorded once answered: a test that saw the body may stop the receiver at once.
                 synchronized (bodies) {
                     bodies.add(new String(body, StandardCharsets.UTF_8));
                     bodies.notifyAll();
                 }
             }
-            byte[] reply = "ok".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(answer, reply.length);
-            exchange.getResponseBody().write(reply);
         }
     }
 

@@ -106,16 +106,16 @@ public final class RelayMetrics implements AutoCloseable {
         for (int i = 0; i < endpoints.size(); i++) {
             int index = i;
             Tags tags = Tags.of("endpoint", endpoints.get(i).endpoint());
-            ToDoubleFunction<ToDoubleFunction<AlertHealth>> read = f -> f.applyAsDouble(alerts.health().get(index));
-            FunctionCounter.builder("castrelay.alerts.sent", read, r -> r.applyAsDouble(AlertHealth::sent))
+            // Micrometer holds the state object weakly: the relay holds the Alerts, so they stay readable.
+            FunctionCounter.builder("castrelay.alerts.sent", alerts, a -> a.health().get(index).sent())
                     .description("alerts delivered (answered 2xx)").tags(tags).register(registry);
-            FunctionCounter.builder("castrelay.alerts.failed", read, r -> r.applyAsDouble(AlertHealth::failed))
+            FunctionCounter.builder("castrelay.alerts.failed", alerts, a -> a.health().get(index).failed())
                     .description("alert delivery attempts that failed (retried unless refused with a 4xx)")
                     .tags(tags).register(registry);
-            FunctionCounter.builder("castrelay.alerts.dropped", read, r -> r.applyAsDouble(AlertHealth::dropped))
+            FunctionCounter.builder("castrelay.alerts.dropped", alerts, a -> a.health().get(index).dropped())
                     .description("alerts given up: the oldest of a full queue, or refused by the endpoint")
                     .tags(tags).register(registry);
-            Gauge.builder("castrelay.alerts.queued", read, r -> r.applyAsDouble(AlertHealth::queued))
+            Gauge.builder("castrelay.alerts.queued", alerts, a -> a.health().get(index).queued())
                     .description("alerts waiting for delivery, the one in flight included").tags(tags)
                     .register(registry);
         }
