@@ -47,6 +47,9 @@ public final class HealthDocument {
         for (TargetHealth t : h.targets()) {
             targets.add(target(t, secrets));
         }
+        if (h.alerts().isEmpty()) {
+            return doc; // no alerts configured: the document is the contract's, field for field
+        }
         ArrayNode alerts = doc.putArray("alerts");
         for (AlertHealth a : h.alerts()) {
             alerts.addObject().put("endpoint", a.endpoint()).put("url", a.url()).put("state", a.state())
