@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Delivery to one {@code alerts} endpoint: its own rules (its {@code downSeconds}), a bounded queue, one POST at a
  * time in order, and retries with backoff. An endpoint that is down keeps the newest alerts: past the capacity the
  * oldest is dropped and counted. A 4xx answer (other than 408 and 429) is the endpoint refusing that alert for
- * good: counted, logged, not retried.
+ * good, and a 3xx one will not change either (redirects are not followed: a POST's body would not survive most):
+ * counted, logged, dropped, not retried.
  *
  * <p>Everything but the counters is owned by the alerts loop; {@link #health()} may be read from any thread.
  */
@@ -104,9 +105,13 @@ final class AlertEndpoint {
         } else {
             failed.incrementAndGet();
             failing = true;
-            boolean refused = status != null && status >= 400 && status < 500 && status != 408 && status != 429;
-            String error = status != null ? "answered HTTP " + status + (refused ? ": the alert is refused" : "")
-                    : cause.getMessage();
+            boolean redirected = status != null && status >= 300 && status < 400;
+            boolean refused = redirected
+                    || status != null && status >= 400 && status < 500 && status != 408 && status != 429;
+            String error = status == null ? cause.getMessage()
+                    : redirected ? "answered HTTP " + status + ": redirects are not followed, configure the URL "
+                    + "it points to"
+                    : "answered HTTP " + status + (refused ? ": the alert is refused" : "");
             if (refused) {
                 // The endpoint will say no to this alert however often it is sent: move on.
                 dropped.incrementAndGet();

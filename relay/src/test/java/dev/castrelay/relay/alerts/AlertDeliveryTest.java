@@ -173,6 +173,20 @@ class AlertDeliveryTest {
     }
 
     @Test
+    void aRedirectIsNotFollowedNorRetried() throws Exception {
+        WebhookReceiver receiver = receiver();
+        receiver.answerWith(308);
+        Alerts alerts = alerts(receiver.url("/old"), AlertFormat.JSON, null);
+
+        targetsGoDown(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> alerts.health().get(0).dropped() == 1);
+        Thread.sleep(1_000);
+
+        assertThat(receiver.requests()).isEqualTo(1);
+        assertThat(alerts.health().get(0).lastError()).startsWith("answered HTTP 308: redirects are not followed");
+    }
+
+    @Test
     void aHangingEndpointTimesOutAndKeepsOnlyTheNewestAlerts() throws Exception {
         WebhookReceiver receiver = receiver();
         receiver.hang();
