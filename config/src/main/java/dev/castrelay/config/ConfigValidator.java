@@ -153,7 +153,7 @@ public final class ConfigValidator {
             // Never quoted whole: a webhook URL often holds its token (Slack's path does).
             String problem = httpUrlProblem(alert.url());
             if (problem != null) {
-                out.add(Problem.error(path + ".url", problem + "; got " + Secrets.maskUrl(alert.url())));
+                out.add(Problem.error(path + ".url", problem + "; got " + alert.maskedUrl()));
             }
         }
         if (alert.format() == null) {

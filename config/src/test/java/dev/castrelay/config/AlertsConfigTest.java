@@ -71,6 +71,18 @@ class AlertsConfigTest {
     }
 
     @Test
+    void aWebhookUrlIsShownWithItsWholePathAndQueryMasked() {
+        assertThat(new AlertConfig(HOOK, AlertFormat.SLACK, 30, null).maskedUrl())
+                .isEqualTo("https://hooks.example.com/****");
+        assertThat(new AlertConfig("https://api.telegram.org/bot123:secret/sendMessage", AlertFormat.JSON, 30, null)
+                .maskedUrl()).isEqualTo("https://api.telegram.org/****");
+        assertThat(new AlertConfig("http://ops:pw@10.0.0.9:9093/?token=t", AlertFormat.JSON, 30, null).maskedUrl())
+                .isEqualTo("http://****@10.0.0.9:9093/****");
+        assertThat(new AlertConfig("http://10.0.0.9:9093", AlertFormat.JSON, 30, null).maskedUrl())
+                .isEqualTo("http://10.0.0.9:9093/");
+    }
+
+    @Test
     void aSubstitutedUrlIsReadLikeAnyOther() {
         LoadResult result = new ConfigLoader(Map.of("HOOK", HOOK)::get)
                 .parse(Yaml.MINIMAL + "alerts:\n  - url: ${env:HOOK}\n");
