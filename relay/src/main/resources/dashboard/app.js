@@ -234,6 +234,15 @@ function render(h) {
     div.append(title, dl);
     return div;
   }));
+  // Alert endpoints only show when delivery is in trouble: /metrics counts the rest.
+  const failing = (h.alerts || []).filter((al) => al.state !== 'ok' || al.dropped > 0);
+  $('alerts').classList.toggle('hidden', failing.length === 0);
+  $('alerts-list').replaceChildren(...failing.map((al) => {
+    const li = document.createElement('li');
+    li.textContent = `${al.endpoint} ${al.url}: ${al.state}, ${al.queued} queued, ${al.dropped} dropped, `
+      + `${al.sent} sent` + (al.lastError ? ` (${al.lastError})` : '');
+    return li;
+  }));
   const ids = new Set((h.renditions || []).map((r) => r.id));
   (h.targets || []).forEach((t) => ids.add(t.rendition));
   $('rendition-ids').replaceChildren(...[...ids].map((id) => { const o = document.createElement('option'); o.value = id; return o; }));

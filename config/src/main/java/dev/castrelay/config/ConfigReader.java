@@ -23,7 +23,7 @@ final class ConfigReader {
 
     RelayConfig read(JsonNode root) {
         Fields top = Fields.open(root, "", problems,
-                "ingest", "control", "stateFile", "slate", "tls", "renditions", "targets", "reconnect");
+                "ingest", "control", "stateFile", "slate", "tls", "renditions", "targets", "reconnect", "alerts");
         IngestConfig ingest = ingest(top.mapping("ingest", "listen", "app", "streamKey", "limits", "backup",
                 "failover"));
         ControlConfig control = control(top.mapping("control", "listen", "token", "publicMetrics"));
@@ -34,7 +34,30 @@ final class ConfigReader {
         ReconnectConfig reconnect = TargetReader.reconnect(top.mapping("reconnect", TargetReader.RECONNECT_KEYS),
                 Defaults.reconnect());
         List<TargetConfig> targets = targets(top.node("targets"), top.path("targets"), renditions, reconnect);
-        return new RelayConfig(ingest, control, stateFile, slate, tls, renditions, targets, reconnect);
+        List<AlertConfig> alerts = alerts(top.node("alerts"), top.path("alerts"));
+        return new RelayConfig(ingest, control, stateFile, slate, tls, renditions, targets, reconnect, alerts);
+    }
+
+    private List<AlertConfig> alerts(JsonNode node, String path) {
+        List<AlertConfig> alerts = new ArrayList<>();
+        if (node == null) {
+            return alerts;
+        }
+        if (!node.isArray()) {
+            problems.error(path, "expected a list of endpoints, e.g. - url: ${env:ALERT_WEBHOOK}; got "
+                    + Fields.kind(node));
+            return alerts;
+        }
+        for (int i = 0; i < node.size(); i++) {
+            Fields f = Fields.open(node.get(i), Problems.index(path, i), problems, "url", "format", "downSeconds",
+                    "tls");
+            String url = f.requiredText("url", "the endpoint that receives a POST per alert, "
+                    + "e.g. url: ${env:ALERT_WEBHOOK}");
+            TlsConfig tls = f.has("tls") ? new TlsConfig(f.mapping("tls", "caFile").text("caFile", null)) : null;
+            alerts.add(new AlertConfig(url, f.choice("format", Defaults.ALERT_FORMAT, AlertFormat.class),
+                    f.integer("downSeconds", Defaults.ALERT_DOWN_SECONDS), tls));
+        }
+        return alerts;
     }
 
     private IngestConfig ingest(Fields f) {

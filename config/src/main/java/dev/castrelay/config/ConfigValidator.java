@@ -1,5 +1,7 @@
 package dev.castrelay.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -35,6 +37,9 @@ public final class ConfigValidator {
         if (config.renditions().isEmpty()) {
             out.add(Problem.error("renditions", "at least one rendition is required, e.g. "
                     + "renditions: { source: { passthrough: true } }"));
+        }
+        for (int i = 0; i < config.alerts().size(); i++) {
+            alert(Problems.index("alerts", i), config.alerts().get(i), out);
         }
         config.renditions().forEach((id, r) -> RenditionChecks.check(Problems.child("renditions", id), id, r, out));
         TargetChecks targets = new TargetChecks(config.renditions(), out);
@@ -141,6 +146,42 @@ public final class ConfigValidator {
         if (slate.maxSeconds() < 0) {
             out.add(Problem.error("slate.maxSeconds", "expected 0 or more seconds; got " + slate.maxSeconds()));
         }
+    }
+
+    private static void alert(String path, AlertConfig alert, List<Problem> out) {
+        if (alert.url() != null) {
+            // Never quoted whole: a webhook URL often holds its token (Slack's path does).
+            String problem = httpUrlProblem(alert.url());
+            if (problem != null) {
+                out.add(Problem.error(path + ".url", problem + "; got " + alert.maskedUrl()));
+            }
+        }
+        if (alert.format() == null) {
+            out.add(Problem.error(path + ".format", "expected json or slack"));
+        }
+        // An hour: past that, an operator learns of the outage from the audience first.
+        range(alert.downSeconds(), 1, 3_600, path + ".downSeconds", out);
+        if (alert.tls() != null) {
+            existingFile(alert.tls().caFile(), path + ".tls.caFile", "CA file", out);
+        }
+    }
+
+    /** Why {@code url} is not an {@code http(s)://host[:port]/path} URL, or null when it is one. */
+    static String httpUrlProblem(String url) {
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            return "not a valid URL (" + e.getReason() + ")";
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            return "expected an http:// or https:// URL";
+        }
+        if (uri.getHost() == null || uri.getHost().isEmpty()) {
+            return "expected a host name after " + scheme + "://";
+        }
+        return null;
     }
 
     static void listen(String listen, String path, List<Problem> out) {

@@ -85,6 +85,13 @@ public final class Defaults {
     public static final int RECONNECT_REFUSED_MAX_SECONDS = 60;
     public static final int RECONNECT_MAX_REFUSALS = 3;
 
+    public static final AlertFormat ALERT_FORMAT = AlertFormat.JSON;
+    /**
+     * A target not live for this long, while the ingest is, raises {@code target.down}: longer than a platform's
+     * blip and a reconnect's backoff (5 s), short enough that an operator can still act during the event.
+     */
+    public static final int ALERT_DOWN_SECONDS = 30;
+
     /** A config file larger than this is refused before parsing. */
     public static final int MAX_CONFIG_BYTES = 1024 * 1024;
     /** A {@code ${file:PATH}} larger than this is refused: it holds a key or a token, not a document. */

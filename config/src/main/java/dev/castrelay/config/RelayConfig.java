@@ -14,6 +14,7 @@ import java.util.Optional;
  * @param tls        global extra trust for {@code rtmps://}, used by targets that have none of their own
  * @param renditions in file order (a {@link java.util.LinkedHashMap})
  * @param reconnect  how targets without their own {@code reconnect} retry
+ * @param alerts     the webhook endpoints told about outages, in file order (empty: none)
  */
 public record RelayConfig(
         IngestConfig ingest,
@@ -23,18 +24,27 @@ public record RelayConfig(
         TlsConfig tls,
         Map<String, RenditionConfig> renditions,
         List<TargetConfig> targets,
-        ReconnectConfig reconnect) {
+        ReconnectConfig reconnect,
+        List<AlertConfig> alerts) {
 
     public RelayConfig {
         reconnect = reconnect == null ? Defaults.reconnect() : reconnect;
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
         renditions = renditions == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(renditions));
         targets = targets == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(targets));
     }
 
-    /** With the default {@code reconnect}. */
+    /** Without alerts. */
+    public RelayConfig(IngestConfig ingest, ControlConfig control, String stateFile, SlateConfig slate, TlsConfig tls,
+                       Map<String, RenditionConfig> renditions, List<TargetConfig> targets,
+                       ReconnectConfig reconnect) {
+        this(ingest, control, stateFile, slate, tls, renditions, targets, reconnect, null);
+    }
+
+    /** With the default {@code reconnect}, without alerts. */
     public RelayConfig(IngestConfig ingest, ControlConfig control, String stateFile, SlateConfig slate, TlsConfig tls,
                        Map<String, RenditionConfig> renditions, List<TargetConfig> targets) {
-        this(ingest, control, stateFile, slate, tls, renditions, targets, null);
+        this(ingest, control, stateFile, slate, tls, renditions, targets, null, null);
     }
 
     /** How {@code target} retries: its own {@code reconnect}, else the relay's. */
@@ -55,7 +65,16 @@ public record RelayConfig(
         return target.tls() != null ? target.tls() : tls;
     }
 
+    /** The trust an alert endpoint's HTTPS adds: its own {@code tls}, else the global one (may be null). */
+    public TlsConfig tlsFor(AlertConfig alert) {
+        return alert.tls() != null ? alert.tls() : tls;
+    }
+
     public RelayConfig withTargets(List<TargetConfig> newTargets) {
-        return new RelayConfig(ingest, control, stateFile, slate, tls, renditions, newTargets, reconnect);
+        return new RelayConfig(ingest, control, stateFile, slate, tls, renditions, newTargets, reconnect, alerts);
+    }
+
+    public RelayConfig withAlerts(List<AlertConfig> newAlerts) {
+        return new RelayConfig(ingest, control, stateFile, slate, tls, renditions, targets, reconnect, newAlerts);
     }
 }

@@ -19,7 +19,8 @@ class ConfigLoaderTest {
 
     private static final Map<String, String> ENV = Map.of(
             "RELAY_INGEST_KEY", "ingest-key", "RELAY_BACKUP_KEY", "backup-key", "RELAY_TOKEN", "api-token",
-            "YT_KEY", "yt-key", "IG_KEY", "ig-key?sig=abc", "X_KEY", "x-key");
+            "YT_KEY", "yt-key", "IG_KEY", "ig-key?sig=abc", "X_KEY", "x-key",
+            "ALERT_WEBHOOK", "https://hooks.example.com/services/T0/B0/hook-secret");
 
     private LoadResult loadExample(Map<String, String> env) throws IOException {
         Path fbKey = Files.writeString(dir.resolve("fb_key"), "fb-key\n");

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * Chooses which input is the program (PRODUCT.md, "Backup ingest"). Both inputs are received, watched and
@@ -45,6 +46,16 @@ public final class InputSelector implements AutoCloseable {
         }
     }
 
+    /**
+     * One switch of the program between the inputs, as told to the {@link #onSwitch} listener.
+     *
+     * @param from the input that was the program, or null
+     * @param to   the input that is now the program
+     * @param why  what made it switch, for people: {@code no video from the primary input for 1040 ms}
+     */
+    public record Switch(InputRole from, InputRole to, String why) {
+    }
+
     /** What the selector knows of one input. */
     private static final class Input {
         final InputRole role;
@@ -68,6 +79,8 @@ public final class InputSelector implements AutoCloseable {
     private final Map<InputRole, Input> inputs = new EnumMap<>(InputRole.class);
     private final AtomicLong failovers = new AtomicLong();
     private final ScheduledFuture<?> checks;
+    /** Told of every switch, under the lock: it must only hand the news over to its own thread. */
+    private volatile Consumer<Switch> switchListener = s -> { };
 
     private InputRole active;
     private InputRole pinned;
@@ -195,6 +208,14 @@ public final class InputSelector implements AutoCloseable {
         return active;
     }
 
+    /**
+     * Tells {@code listener} of every switch from now on (alerts). It runs on the thread that switched, with the
+     * selector locked and media waiting: it must hand the news to its own thread and return.
+     */
+    public void onSwitch(Consumer<Switch> listener) {
+        this.switchListener = listener;
+    }
+
     /** Switches made so far. */
     public long failovers() {
         return failovers.get();
@@ -294,6 +315,11 @@ public final class InputSelector implements AutoCloseable {
             }
         }
         failovers.incrementAndGet();
+        try {
+            switchListener.accept(new Switch(from, to, why));
+        } catch (RuntimeException e) {
+            log.warn("ingest failover listener failed: {}", e.toString());
+        }
         log.warn("ingest failover: the program switched from the {} input to the {} input ({}), at {} ms",
                 from == null ? "(none)" : from.id(), to.id(), why, resume);
     }

@@ -63,6 +63,24 @@ class InputSelectorTest {
     }
 
     @Test
+    void everySwitchIsToldToTheListenerWithItsCause() {
+        InputSelector s = selector(1_000);
+        List<InputSelector.Switch> switches = new ArrayList<>();
+        s.onSwitch(switches::add);
+        s.started(InputRole.PRIMARY);
+        s.started(InputRole.BACKUP);
+        feed(s, InputRole.PRIMARY, header(0), key(0));
+        feed(s, InputRole.BACKUP, header(0), key(0));
+
+        s.ended(InputRole.PRIMARY);
+
+        assertThat(switches).containsExactly(
+                new InputSelector.Switch(InputRole.PRIMARY, InputRole.BACKUP, "primary input left"));
+        assertThat(s.failovers()).isEqualTo(1);
+        s.close();
+    }
+
+    @Test
     void aPrimaryThatSendsNoVideoForLossMillisIsLeftForAHealthyBackup() throws InterruptedException {
         InputSelector s = selector(100);
         s.started(InputRole.PRIMARY);

@@ -5,6 +5,8 @@ import dev.castrelay.config.RelayConfig;
 import dev.castrelay.config.RenditionConfig;
 import dev.castrelay.config.RtmpLimitsConfig;
 import dev.castrelay.config.TargetConfig;
+import dev.castrelay.relay.alerts.AlertSettings;
+import dev.castrelay.relay.alerts.Alerts;
 import dev.castrelay.relay.hub.MediaHub;
 import dev.castrelay.relay.hub.RenditionFeed;
 import dev.castrelay.ingest.IngestMonitor;
@@ -55,11 +57,14 @@ public final class Relay implements AutoCloseable {
     private final TargetRegistry targets;
     private final Transcoder transcoder;
     private final IngestServer ingest;
+    /** Null without {@code alerts} in the config. */
+    private final Alerts alerts;
     private volatile boolean closed;
     /** The last thumbnail, shared by every dashboard watching. */
     private volatile Thumbnail thumbnail;
 
-    private Relay(RelayConfig config, PusherSettings pusherSettings) throws InterruptedException {
+    private Relay(RelayConfig config, PusherSettings pusherSettings, AlertSettings alertSettings)
+            throws InterruptedException {
         this.config = config;
         List<RenditionConfig> transcoded = new ArrayList<>();
         for (RenditionConfig r : config.renditions().values()) {
@@ -98,11 +103,17 @@ public final class Relay implements AutoCloseable {
         }
         log.info("ingest listening on rtmp://{}:{}/{}/<stream key>", listen.host(), ingest.localAddress().getPort(),
                 config.ingest().app());
+        if (config.alerts().isEmpty()) {
+            alerts = null;
+        } else {
+            alerts = Alerts.start(config, this::health, this::secrets, alertSettings);
+            inputs.onSwitch(alerts::onSwitch);
+        }
     }
 
     /** Starts everything; the config must be valid (see {@code ConfigLoader}). */
     public static Relay start(RelayConfig config) throws InterruptedException {
-        return new Relay(config, settingsFor(config));
+        return new Relay(config, settingsFor(config), AlertSettings.DEFAULT);
     }
 
     /** The pushers' settings for {@code config}: the defaults, retrying as its {@code reconnect} says. */
@@ -112,7 +123,13 @@ public final class Relay implements AutoCloseable {
 
     /** As {@link #start(RelayConfig)}, with pusher timings of the caller's choosing (tests shorten them). */
     public static Relay start(RelayConfig config, PusherSettings pusherSettings) throws InterruptedException {
-        return new Relay(config, pusherSettings);
+        return new Relay(config, pusherSettings, AlertSettings.DEFAULT);
+    }
+
+    /** As {@link #start(RelayConfig, PusherSettings)}, with alert timings of the caller's choosing too. */
+    public static Relay start(RelayConfig config, PusherSettings pusherSettings, AlertSettings alertSettings)
+            throws InterruptedException {
+        return new Relay(config, pusherSettings, alertSettings);
     }
 
     static RtmpLimits rtmpLimits(RtmpLimitsConfig c) {
@@ -159,6 +176,31 @@ public final class Relay implements AutoCloseable {
     private record Thumbnail(byte[] jpeg, long madeAtNanos) {
     }
 
+    /** Alert delivery, or empty without {@code alerts} in the config. */
+    public Optional<Alerts> alerts() {
+        return Optional.ofNullable(alerts);
+    }
+
+    /**
+     * Every key and token the relay knows (the API's token, the ingest keys, every target's key): masked wherever a
+     * peer's text could echo one.
+     */
+    public List<String> secrets() {
+        List<String> list = new ArrayList<>();
+        if (config.control() != null) {
+            list.add(config.control().token());
+        }
+        if (config.ingest() != null) {
+            list.add(config.ingest().streamKey());
+            list.add(config.ingest().backupKey());
+        }
+        for (TargetConfig t : targets.configs()) {
+            list.add(t.key());
+        }
+        list.removeIf(s -> s == null || s.isEmpty());
+        return list;
+    }
+
     /** Which input is the program, and the operator's pin. */
     public InputSelector inputs() {
         return inputs;
@@ -187,7 +229,8 @@ public final class Relay implements AutoCloseable {
         boolean onBackup = InputRole.BACKUP.id().equals(ingestHealth.active());
         String status = !ingestLive || !anyLive ? RelayHealth.CRITICAL
                 : allLive && !slowRendition && !onBackup ? RelayHealth.OK : RelayHealth.WARNING;
-        return new RelayHealth(status, ingestHealth, renditions, targetHealth);
+        return new RelayHealth(status, ingestHealth, renditions, targetHealth,
+                alerts == null ? List.of() : alerts.health());
     }
 
     private void stopAfterFailedStart() {
@@ -212,6 +255,9 @@ public final class Relay implements AutoCloseable {
             return;
         }
         closed = true;
+        if (alerts != null) {
+            alerts.close(); // first: a relay shutting down is no outage to tell anyone about
+        }
         log.info("shutting down: unpublishing {} targets", targets.configs().size());
         // Input first, then the encoders flush what they hold and end their streams (the pushers send what is
         // queued), then every target unpublishes: nothing already encoded is lost on the way out.

@@ -29,6 +29,8 @@ public final class CheckCommand implements Callable<Integer> {
         if (result.usable()) {
             out.println(config.file + ": usable (" + count(result.config().renditions().size(), "rendition") + ", "
                     + count(result.config().targets().size(), "target")
+                    + (result.config().alerts().isEmpty() ? ""
+                    : ", " + count(result.config().alerts().size(), "alert endpoint"))
                     + (result.warnings().isEmpty() ? "" : ", " + count(result.warnings().size(), "warning")) + ")");
             return ExitCodes.OK;
         }

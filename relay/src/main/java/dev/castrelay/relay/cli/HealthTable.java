@@ -1,6 +1,7 @@
 package dev.castrelay.relay.cli;
 
 import dev.castrelay.relay.RelayHealth;
+import dev.castrelay.relay.alerts.AlertHealth;
 import dev.castrelay.ingest.IngestHealth;
 import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
@@ -65,6 +66,14 @@ public final class HealthTable {
                     t.id(), t.platform(), t.rendition(), paint(state, stateColor(t.state()), color),
                     t.bitrateKbps(), t.fps(), t.queueMs(), t.droppedFrames(), t.reconnects(),
                     sending ? age(t.since(), now) : "-", t.lastError() == null ? "" : t.lastError()));
+        }
+        for (AlertHealth a : h.alerts()) {
+            // Only trouble is news here; /metrics counts every delivery.
+            if (AlertHealth.FAILING.equals(a.state()) || a.dropped() > 0) {
+                sb.append(paint("ALERTS", "\u001b[33m", color)).append(String.format(Locale.ROOT,
+                        " %s %s %s: %d queued, %d dropped, %d sent%s%n", a.endpoint(), a.url(), a.state(), a.queued(),
+                        a.dropped(), a.sent(), a.lastError() == null ? "" : "; last error: " + a.lastError()));
+            }
         }
         return sb.toString();
     }

@@ -2,7 +2,6 @@ package dev.castrelay.relay.control;
 
 import dev.castrelay.config.ControlConfig;
 import dev.castrelay.config.ListenAddress;
-import dev.castrelay.config.TargetConfig;
 import dev.castrelay.relay.Relay;
 import dev.castrelay.rtmp.Transport;
 import io.netty.bootstrap.ServerBootstrap;
@@ -89,14 +88,8 @@ public final class ControlServer implements AutoCloseable {
 
     /** Every secret the relay knows: masked wherever a peer's text could echo one. */
     private static List<String> secrets(Relay relay, ControlConfig control) {
-        List<String> list = new ArrayList<>();
+        List<String> list = new ArrayList<>(relay.secrets()); // the backup key included
         list.add(control.token());
-        if (relay.config().ingest() != null) {
-            list.add(relay.config().ingest().streamKey());
-        }
-        for (TargetConfig t : relay.targets().configs()) {
-            list.add(t.key());
-        }
         return list;
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.castrelay.config.Secrets;
 import dev.castrelay.relay.RelayHealth;
+import dev.castrelay.relay.alerts.AlertHealth;
 import dev.castrelay.ingest.IngestHealth;
 import dev.castrelay.ingest.IngestState;
 import dev.castrelay.targets.TargetHealth;
@@ -49,6 +50,15 @@ public final class HealthDocument {
         ArrayNode targets = doc.putArray("targets");
         for (TargetHealth t : h.targets()) {
             targets.add(target(t, secrets));
+        }
+        if (h.alerts().isEmpty()) {
+            return doc; // no alerts configured: the document is the contract's, field for field
+        }
+        ArrayNode alerts = doc.putArray("alerts");
+        for (AlertHealth a : h.alerts()) {
+            alerts.addObject().put("endpoint", a.endpoint()).put("url", a.url()).put("state", a.state())
+                    .put("sent", a.sent()).put("failed", a.failed()).put("dropped", a.dropped())
+                    .put("queued", a.queued()).put("lastError", Secrets.redact(a.lastError(), secrets));
         }
         return doc;
     }
@@ -150,7 +160,14 @@ public final class HealthDocument {
         for (JsonNode t : doc.path("targets")) {
             targets.add(targetFromJson(t));
         }
-        return new RelayHealth(text(doc, "status"), ingest, renditions, targets);
+        List<AlertHealth> alerts = new ArrayList<>();
+        for (JsonNode e : doc.path("alerts")) {
+            alerts.add(new AlertHealth(text(e, "endpoint"), e.path("url").isTextual() ? e.path("url").asText() : null,
+                    text(e, "state"), e.path("sent").asLong(), e.path("failed").asLong(),
+                    e.path("dropped").asLong(), e.path("queued").asInt(),
+                    e.path("lastError").isTextual() ? e.path("lastError").asText() : null));
+        }
+        return new RelayHealth(text(doc, "status"), ingest, renditions, targets, alerts);
     }
 
     /** One entry of {@code targets} (also what {@code GET /api/v1/targets/{id}} answers) as a record. */

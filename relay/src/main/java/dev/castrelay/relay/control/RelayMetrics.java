@@ -2,6 +2,8 @@ package dev.castrelay.relay.control;
 
 import dev.castrelay.relay.Relay;
 import dev.castrelay.relay.RelayHealth;
+import dev.castrelay.relay.alerts.AlertHealth;
+import dev.castrelay.relay.alerts.Alerts;
 import dev.castrelay.ingest.IngestHealth;
 import dev.castrelay.ingest.InputRole;
 import dev.castrelay.ingest.IngestState;
@@ -58,6 +60,7 @@ public final class RelayMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         registerIngest();
+        relay.alerts().ifPresent(this::registerAlerts);
     }
 
     /** The Prometheus text exposition format (version 0.0.4). */
@@ -91,6 +94,30 @@ public final class RelayMetrics implements AutoCloseable {
         for (InputRole role : InputRole.values()) {
             Gauge.builder("castrelay.ingest.active", relay, r -> r.inputs().active() == role ? 1 : 0)
                     .description("1 for the input that is the program").tag("input", role.id()).register(registry);
+        }
+    }
+
+    /**
+     * Per endpoint, labelled {@code alerts[0]}: its place in the config, not its URL (a webhook's URL often holds
+     * its token). Endpoints are fixed at start, so these are registered once.
+     */
+    private void registerAlerts(Alerts alerts) {
+        List<AlertHealth> endpoints = alerts.health();
+        for (int i = 0; i < endpoints.size(); i++) {
+            int index = i;
+            Tags tags = Tags.of("endpoint", endpoints.get(i).endpoint());
+            // Micrometer holds the state object weakly: the relay holds the Alerts, so they stay readable.
+            FunctionCounter.builder("castrelay.alerts.sent", alerts, a -> a.health().get(index).sent())
+                    .description("alerts delivered (answered 2xx)").tags(tags).register(registry);
+            FunctionCounter.builder("castrelay.alerts.failed", alerts, a -> a.health().get(index).failed())
+                    .description("alert delivery attempts that failed (retried unless refused with a 4xx)")
+                    .tags(tags).register(registry);
+            FunctionCounter.builder("castrelay.alerts.dropped", alerts, a -> a.health().get(index).dropped())
+                    .description("alerts given up: the oldest of a full queue, or refused by the endpoint")
+                    .tags(tags).register(registry);
+            Gauge.builder("castrelay.alerts.queued", alerts, a -> a.health().get(index).queued())
+                    .description("alerts waiting for delivery, the one in flight included").tags(tags)
+                    .register(registry);
         }
     }
 
