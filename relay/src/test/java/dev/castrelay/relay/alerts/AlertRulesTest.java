@@ -183,8 +183,8 @@ class AlertRulesTest {
 
     @Test
     void aSlowRenditionIsToldOncePerEpisode() {
-        RenditionHealth fast = new RenditionHealth("main", "encoding", 30, 3000, 1.4, 0, false);
-        RenditionHealth slow = new RenditionHealth("main", "encoding", 24, 3000, 0.81, 0, true);
+        RenditionHealth fast = new RenditionHealth("main", "encoding", 30, 3000, 1.4, 0, 0, false, null);
+        RenditionHealth slow = new RenditionHealth("main", "encoding", 24, 3000, 0.81, 0, 0, true, null);
         Timeline t = new Timeline(30).hold(2_000, health(LIVE, List.of(fast)))
                 .hold(20_000, health(LIVE, List.of(slow)))
                 .hold(2_000, health(LIVE, List.of(fast)))
