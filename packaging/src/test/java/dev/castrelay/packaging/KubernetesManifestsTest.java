@@ -132,6 +132,30 @@ class KubernetesManifestsTest {
     }
 
     @Test
+    void everyEventOverlayHasItsNamespaceTheConfigAndTheRelaysImage() throws IOException {
+        String image = relayContainer().getImage();
+        String imageName = image.substring(0, image.indexOf(':'));
+        String configMap = volume("config").getConfigMap().getName();
+        List<Path> overlays;
+        try (Stream<Path> events = Files.list(EVENTS)) {
+            overlays = events.filter(e -> Files.isRegularFile(e.resolve("kustomization.yaml"))).toList();
+        }
+
+        assertThat(overlays).isNotEmpty();
+        for (Path overlay : overlays) {
+            Kustomization k = Kustomization.read(overlay.resolve("kustomization.yaml"));
+            assertThat(k.resourcesOrEmpty()).contains("../../base", "namespace.yaml");
+            assertThat(Manifests.read(overlay.resolve("namespace.yaml")))
+                    .singleElement().satisfies(ns -> assertThat(ns.getMetadata().getName()).isEqualTo(k.namespace()));
+            assertThat(k.generatorsOrEmpty()).singleElement().satisfies(g -> {
+                assertThat(g.name()).isEqualTo(configMap);
+                assertThat(g.files()).containsExactly("relay.yaml");
+            });
+            assertThat(k.images()).extracting(Kustomization.Image::name).containsExactly(imageName);
+        }
+    }
+
+    @Test
     void oneRelayPerEventNeverTwo() {
         Deployment d = deployment();
 
