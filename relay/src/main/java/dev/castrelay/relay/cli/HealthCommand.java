@@ -2,6 +2,7 @@ package dev.castrelay.relay.cli;
 
 import dev.castrelay.relay.RelayHealth;
 import dev.castrelay.relay.control.HealthDocument;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -12,6 +13,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -23,7 +25,9 @@ import java.util.concurrent.TimeUnit;
         description = {"Show a running relay's health: ingest, renditions, targets.",
             "Exit codes: 0 OK (ingest live, every enabled target live), 1 WARNING (anything degraded, reconnecting "
                 + "or on slate), 2 CRITICAL (ingest down, or no target live), 3 UNKNOWN (relay unreachable, "
-                + "bad token)."})
+                + "bad token).",
+            "With --probe: 0 whenever the relay answers, whatever its status, 3 as above (container and "
+                + "Kubernetes probes)."})
 public final class HealthCommand implements Callable<Integer> {
 
     public static final int OK = 0;
@@ -47,6 +51,12 @@ public final class HealthCommand implements Callable<Integer> {
             + "(with --watch: one document per line, every second).")
     boolean json;
 
+    @Option(names = "--probe", description = "Exit 0 whenever the relay answers, whatever the broadcast's "
+            + "status, and 3 (UNKNOWN) when it cannot be reached or refuses the token; prints the status in one line. "
+            + "For container health checks and Kubernetes probes: a lost encoder or a platform outage must not get "
+            + "the relay restarted or taken out of its Service.")
+    boolean probe;
+
     @Spec
     CommandSpec spec;
 
@@ -67,12 +77,23 @@ public final class HealthCommand implements Callable<Integer> {
             err.println("relay: " + e.getMessage());
             return UNKNOWN;
         }
+        if (probe && (watch || json)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--probe answers once, in one line: it goes with neither --watch nor --json");
+        }
         if (watch) {
             return watch(client, out);
         }
         try {
             ControlClient.Answer answer = client.get("/api/v1/health");
             RelayHealth h = HealthDocument.fromJson(answer.body());
+            if (probe) {
+                // The relay answered: it is alive and its ports are open. What the broadcast needs is for people
+                // (relay health, the dashboard, alerts) to act on, not for a restart, which would drop every target.
+                out.println("relay answers at " + client.base() + "; status " + h.status().toUpperCase(Locale.ROOT));
+                out.flush();
+                return OK;
+            }
             if (json) {
                 out.println(answer.text());
             } else {

@@ -123,4 +123,38 @@ class HealthCommandTest {
         assertThat(r.code()).isEqualTo(HealthCommand.UNKNOWN);
         assertThat(r.err()).contains("refused the token").doesNotContain("not-the-token-99");
     }
+
+    @Test
+    void probeAnswersZeroWhileTheBroadcastIsCritical() {
+        try (TestRelay idle = TestRelay.start(dir.resolve("idle-probe"), TestRelay.target("t", sink.url(), "k3"))) {
+            CliRun r = health(idle.url(), ENV, "--probe");
+
+            assertThat(r.code()).as(r.out() + r.err()).isEqualTo(HealthCommand.OK);
+            assertThat(r.out().lines()).singleElement().satisfies(l -> assertThat(l).contains("status CRITICAL"));
+        }
+    }
+
+    @Test
+    void probeOfAnUnreachableRelayIsUnknown() {
+        CliRun r = health("http://127.0.0.1:" + TestRelay.closedPort(), ENV, "--probe");
+
+        assertThat(r.code()).isEqualTo(HealthCommand.UNKNOWN);
+        assertThat(r.err()).contains("cannot reach the relay");
+    }
+
+    @Test
+    void probeWithABadTokenIsUnknown() {
+        CliRun r = health(relay.url(), Map.of("RELAY_TOKEN", "not-the-token-98"), "--probe");
+
+        assertThat(r.code()).isEqualTo(HealthCommand.UNKNOWN);
+        assertThat(r.out()).isEmpty();
+    }
+
+    @Test
+    void probeGoesWithNeitherWatchNorJson() {
+        CliRun r = health(relay.url(), ENV, "--probe", "--json");
+
+        assertThat(r.code()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("--probe answers once");
+    }
 }
