@@ -73,7 +73,13 @@ public final class Relay implements AutoCloseable {
                 transcoded.add(r);
             }
         }
-        transcoder = transcoded.isEmpty() ? null : new Transcoder(transcoded, config.slate(), hub::feed);
+        // With a backup input the failover, not the decoder's own silence check, decides that the active input is
+        // gone: the decoder waits half a second past failover.lossMillis before it shows the slate, so a switch
+        // to a healthy backup never puts the slate on air.
+        Duration silence = config.ingest().hasBackup()
+                ? Duration.ofMillis(config.ingest().failover().lossMillis() + 500) : Transcoder.DEFAULT_LOSS_TIMEOUT;
+        transcoder = transcoded.isEmpty() ? null : new Transcoder(transcoded, config.slate(), hub::feed,
+                Transcoder.DEFAULT_DECODE_QUEUE_CAPACITY, silence);
         hub.setTranscoder(transcoder);
         // A passthrough rendition's pushers live on the ingest's loop: packets go from the socket read to every
         // target's socket write on one thread, with no hand-off (nginx-rtmp's model). A transcoded rendition's

@@ -64,6 +64,8 @@ class BackupTranscodeTest {
                             .isBetween(RETURN_AFTER_SECONDS - 0.5, RETURN_AFTER_SECONDS + 3.0);
                     Thread.sleep(2_000);
                     relay.health().targets().forEach(t -> assertThat(t.reconnects()).as(t.id()).isZero());
+                    assertThat(relay.health().renditions().get(0).slateFrames())
+                            .as("slate frames while an input was there to switch to").isZero();
                     again.stop();
                 }
                 backup.stop();
