@@ -31,11 +31,11 @@ import org.slf4j.LoggerFactory;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -85,11 +85,11 @@ public final class Relay implements AutoCloseable {
         // target's socket write on one thread, with no hand-off (nginx-rtmp's model). A transcoded rendition's
         // pushers share one pusher loop, so an encoded packet is handed over once, not once per target.
         EventLoop ingestLoop = ingestLoops.next();
-        Map<String, EventLoop> loops = new HashMap<>();
+        Map<String, EventLoop> loops = new ConcurrentHashMap<>();
         for (RenditionConfig r : config.renditions().values()) {
             loops.put(r.id(), r.passthrough() ? ingestLoop : pusherLoops.next());
         }
-        targets = new TargetRegistry(hub, pusherSettings, id -> loops.getOrDefault(id, pusherLoops.next()),
+        targets = new TargetRegistry(hub, pusherSettings, id -> loops.computeIfAbsent(id, k -> pusherLoops.next()),
                 config.tls() == null ? null : config.tls().caFile());
         for (TargetConfig t : config.targets()) {
             targets.add(t);

@@ -26,10 +26,16 @@ public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private final CliContext context;
+
+    public DemoCommand(CliContext context) {
+        this.context = context;
+    }
+
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        boolean color = System.console() != null;
+        boolean color = context.terminal();
         boolean ok = new Demo(duration, audioOnly, out, (health, now) -> {
             out.println();
             out.print(HealthTable.render(health, color, now));
