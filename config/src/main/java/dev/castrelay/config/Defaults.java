@@ -72,6 +72,15 @@ public final class Defaults {
     public static final long QUEUE_MAX_BYTES = 64L * 1024 * 1024;
     public static final int QUEUE_STALL_SECONDS = 10;
 
+    /** The first retry after a connection to a platform ended; each next one doubles up to reconnect.maxSeconds. */
+    public static final long RECONNECT_INITIAL_MILLIS = 1_000;
+    /** A connection live this long starts the reconnect delays over from the first. */
+    public static final long RECONNECT_RESET_AFTER_MILLIS = 10_000;
+    /** A platform that has not accepted the TCP (and TLS) connection within this is retried. */
+    public static final int TARGET_CONNECT_TIMEOUT_MILLIS = 10_000;
+    /** After FCUnpublish and deleteStream, a platform that never closes is cut off after this. */
+    public static final long TARGET_UNPUBLISH_TIMEOUT_MILLIS = 2_000;
+
     public static final boolean TARGET_ENABLED = true;
 
     /** A second without video from the active input is an outage, not jitter: switch. */

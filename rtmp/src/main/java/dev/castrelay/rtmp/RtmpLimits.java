@@ -1,5 +1,6 @@
 package dev.castrelay.rtmp;
 
+import dev.castrelay.config.Defaults;
 import dev.castrelay.rtmp.chunk.ChunkLimits;
 
 /**
@@ -10,5 +11,7 @@ import dev.castrelay.rtmp.chunk.ChunkLimits;
  */
 public record RtmpLimits(ChunkLimits chunk, long handshakeTimeoutMillis, long idleTimeoutMillis) {
 
-    public static final RtmpLimits DEFAULT = new RtmpLimits(ChunkLimits.DEFAULT, 10_000, 30_000);
+    /** {@code relay.yaml}'s defaults ({@link Defaults}). */
+    public static final RtmpLimits DEFAULT = new RtmpLimits(ChunkLimits.DEFAULT, Defaults.RTMP_HANDSHAKE_TIMEOUT_MS,
+            Defaults.RTMP_IDLE_TIMEOUT_MS);
 }

@@ -1,5 +1,6 @@
 package dev.castrelay.targets;
 
+import dev.castrelay.config.Defaults;
 import dev.castrelay.rtmp.RtmpUrl;
 import dev.castrelay.rtmp.media.LoopBoundListener;
 import dev.castrelay.rtmp.media.MediaPacket;
@@ -30,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 public final class Pusher implements LoopBoundListener {
 
     private static final Logger log = LoggerFactory.getLogger(Pusher.class);
-    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
     /** How often health is evaluated: stalls and lag are seen within a quarter second of crossing a limit. */
     private static final long TICK_MILLIS = 250;
     private static final int TICKS_PER_SECOND = (int) (1_000 / TICK_MILLIS);
@@ -219,7 +219,7 @@ public final class Pusher implements LoopBoundListener {
         PusherConnection conn = new PusherConnection(events);
         current = conn;
         status.set(TargetState.CONNECTING, null);
-        conn.open(url, spec, settings, tls, loop, CONNECT_TIMEOUT_MILLIS);
+        conn.open(url, spec, settings, tls, loop, Defaults.TARGET_CONNECT_TIMEOUT_MILLIS);
     }
 
     /** What this pusher's connections tell it, on its loop. */
@@ -483,7 +483,7 @@ public final class Pusher implements LoopBoundListener {
         if (conn.session != null && conn.channel.isActive()) {
             conn.session.unpublish();
             // A platform that never answers must not hold us up.
-            loop.schedule(() -> conn.channel.close(), 2, TimeUnit.SECONDS);
+            loop.schedule(() -> conn.channel.close(), Defaults.TARGET_UNPUBLISH_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
         } else {
             conn.channel.close();
         }

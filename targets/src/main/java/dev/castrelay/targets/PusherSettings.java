@@ -1,10 +1,11 @@
 package dev.castrelay.targets;
 
+import dev.castrelay.config.Defaults;
 import dev.castrelay.rtmp.RtmpLimits;
 
 /**
  * How a pusher behaves: queue limits, stall and reconnect policy. Defaults come from the config's
- * {@code Defaults}; tests shorten them.
+ * {@link Defaults}; tests shorten them.
  *
  * @param maxQueueMillis   media duration the queue holds before dropping whole GOPs
  * @param maxQueueBytes    bytes the queue holds before dropping whole GOPs
@@ -20,9 +21,14 @@ public record PusherSettings(long maxQueueMillis, long maxQueueBytes, long stall
                              long backoffInitialMillis, long backoffMaxMillis, long refusedMaxMillis,
                              long backoffResetMillis, int maxRejections, RtmpLimits limits) {
 
-    /** PRODUCT.md: 1 s doubling to 5 s after a network failure, to 60 s after a refusal, failed after 3. */
-    public static final PusherSettings DEFAULT = new PusherSettings(8_000, 64L << 20, 10_000,
-            1_000, 5_000, 60_000, 10_000, 3, RtmpLimits.DEFAULT);
+    /**
+     * {@code relay.yaml}'s defaults ({@link Defaults}): PRODUCT.md's 1 s doubling to 5 s after a network failure, to
+     * 60 s after a refusal, failed after 3.
+     */
+    public static final PusherSettings DEFAULT = new PusherSettings(Defaults.QUEUE_MAX_MILLIS,
+            Defaults.QUEUE_MAX_BYTES, Defaults.QUEUE_STALL_SECONDS * 1000L, Defaults.RECONNECT_INITIAL_MILLIS,
+            Defaults.RECONNECT_MAX_SECONDS * 1000L, Defaults.RECONNECT_REFUSED_MAX_SECONDS * 1000L,
+            Defaults.RECONNECT_RESET_AFTER_MILLIS, Defaults.RECONNECT_MAX_REFUSALS, RtmpLimits.DEFAULT);
 
     public PusherSettings withQueue(long millis, long bytes, long stall) {
         return new PusherSettings(millis, bytes, stall, backoffInitialMillis, backoffMaxMillis, refusedMaxMillis,

@@ -1,5 +1,7 @@
 package dev.castrelay.rtmp.chunk;
 
+import dev.castrelay.config.Defaults;
+
 /**
  * Limits on what a peer may make the chunk decoder hold. Each is checked before anything is allocated, and what is
  * held follows what the peer has sent, never what it announced.
@@ -14,12 +16,10 @@ package dev.castrelay.rtmp.chunk;
 public record ChunkLimits(int maxChunkSize, int maxMessageSize, int maxChunkStreams, int maxBufferedBytes,
                           int commandBufferedBytes) {
 
-    /**
-     * Values that fit every real encoder we know, with room: a 4K keyframe is a few MB. An encoder's commands are a
-     * few hundred bytes each; 64 KiB holds any it sends before its first media.
-     */
-    public static final ChunkLimits DEFAULT = new ChunkLimits(65536, 16 * 1024 * 1024, 64, 16 * 1024 * 1024,
-            64 * 1024);
+    /** {@code relay.yaml}'s defaults ({@link Defaults}), for every connection, incoming or outgoing. */
+    public static final ChunkLimits DEFAULT = new ChunkLimits(Defaults.RTMP_MAX_CHUNK_SIZE,
+            Defaults.RTMP_MAX_MESSAGE_SIZE, Defaults.RTMP_MAX_CHUNK_STREAMS, Defaults.RTMP_MAX_BUFFERED_BYTES,
+            Defaults.RTMP_COMMAND_BUFFERED_BYTES);
 
     public ChunkLimits {
         if (maxChunkSize < 128 || maxMessageSize < 1 || maxChunkStreams < 1 || maxBufferedBytes < 1
