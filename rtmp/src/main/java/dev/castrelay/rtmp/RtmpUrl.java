@@ -1,5 +1,7 @@
 package dev.castrelay.rtmp;
 
+import dev.castrelay.config.Secrets;
+
 import java.net.URI;
 import java.util.Locale;
 
@@ -65,6 +67,6 @@ public record RtmpUrl(boolean tls, String host, int port, String app, String str
 
     @Override
     public String toString() {
-        return tcUrl() + "/****";
+        return tcUrl() + "/" + Secrets.MASK;
     }
 }

@@ -84,12 +84,12 @@ final class PusherConnection implements ClientSession.Listener {
                 .option(ChannelOption.SO_SNDBUF, SEND_BUFFER_BYTES)
                 .handler(new RtmpClientInitializer(url, settings.limits(),
                         url.tls() ? ch -> tls.newHandler(ch, url.host(), url.port(), spec.caFile()) : null,
-                        this, text -> problem(Problems.mask(text, url))));
+                        this, text -> problem(ConnectionErrors.mask(text, url))));
         ChannelFuture f = b.connect(url.host(), url.port());
         channel = f.channel();
         f.addListener(done -> {
             if (!done.isSuccess()) {
-                conn.problem(Problems.describe(done.cause(), url));
+                conn.problem(ConnectionErrors.describe(done.cause(), url));
                 return; // the close future below reports it
             }
             conn.addHandlers(url);
@@ -129,7 +129,7 @@ final class PusherConnection implements ClientSession.Listener {
 
             @Override
             public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                problem(Problems.describe(cause, url));
+                problem(ConnectionErrors.describe(cause, url));
                 ctx.fireExceptionCaught(cause);
             }
 
@@ -137,7 +137,7 @@ final class PusherConnection implements ClientSession.Listener {
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                 // A certificate refused while verifying comes as this event, not as an exception.
                 if (evt instanceof SslHandshakeCompletionEvent tls && !tls.isSuccess()) {
-                    problem(Problems.describe(tls.cause(), url));
+                    problem(ConnectionErrors.describe(tls.cause(), url));
                 }
                 ctx.fireUserEventTriggered(evt);
             }

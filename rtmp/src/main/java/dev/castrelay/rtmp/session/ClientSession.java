@@ -1,5 +1,6 @@
 package dev.castrelay.rtmp.session;
 
+import dev.castrelay.config.Secrets;
 import dev.castrelay.rtmp.RtmpUrl;
 import dev.castrelay.rtmp.chunk.ChunkDecoder;
 import dev.castrelay.rtmp.chunk.ChunkEncoder;
@@ -222,7 +223,7 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
         Object description = info.get("description");
         String text = (code == null ? "error" : code.toString())
                 + (description == null || description.toString().isEmpty() ? "" : ": " + description);
-        return url.streamName().isEmpty() ? text : text.replace(url.streamName(), "****");
+        return Secrets.redact(text, List.of(url.streamName()));
     }
 
     /**

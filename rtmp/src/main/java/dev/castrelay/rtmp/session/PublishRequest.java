@@ -1,5 +1,7 @@
 package dev.castrelay.rtmp.session;
 
+import dev.castrelay.config.Secrets;
+
 import java.net.SocketAddress;
 
 /**
@@ -10,7 +12,7 @@ public record PublishRequest(String app, String streamName, String publishType, 
 
     @Override
     public String toString() {
-        return "PublishRequest[app=" + app + ", streamName=****, type=" + publishType + ", from=" + remoteAddress
+        return "PublishRequest[app=" + app + ", streamName=" + Secrets.MASK + ", type=" + publishType + ", from=" + remoteAddress
                 + "]";
     }
 }

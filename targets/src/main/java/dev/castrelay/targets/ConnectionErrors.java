@@ -1,5 +1,6 @@
 package dev.castrelay.targets;
 
+import dev.castrelay.config.Secrets;
 import dev.castrelay.rtmp.RtmpUrl;
 
 import javax.net.ssl.SSLException;
@@ -9,12 +10,13 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateException;
+import java.util.List;
 import java.util.Locale;
 
 /** Turns what went wrong on a connection into a sentence an operator understands: never a stack trace or a key. */
-final class Problems {
+final class ConnectionErrors {
 
-    private Problems() {
+    private ConnectionErrors() {
     }
 
     /**
@@ -67,7 +69,7 @@ final class Problems {
     }
 
     static String mask(String text, RtmpUrl url) {
-        return url.streamName().isEmpty() ? text : text.replace(url.streamName(), "****");
+        return Secrets.redact(text, List.of(url.streamName()));
     }
 
     private static <T extends Throwable> T find(Throwable cause, Class<T> type) {

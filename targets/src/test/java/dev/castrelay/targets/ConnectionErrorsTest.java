@@ -39,7 +39,7 @@ class ProblemsTest {
             ChannelFuture f = new Bootstrap().group(group).channel(NioSocketChannel.class)
                     .handler(new ChannelInboundHandlerAdapter()).connect("127.0.0.1", port).await();
 
-            assertThat(Problems.describe(f.cause(), url("rtmp://127.0.0.1:" + port + "/live/")))
+            assertThat(ConnectionErrors.describe(f.cause(), url("rtmp://127.0.0.1:" + port + "/live/")))
                     .isEqualTo("connection refused by 127.0.0.1:" + port);
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
@@ -51,7 +51,7 @@ class ProblemsTest {
         try (TlsPeer peer = new TlsPeer(TestCertificates.selfSigned(dir))) {
             Throwable failure = peer.handshake(new TlsContexts(), "localhost", null);
 
-            assertThat(Problems.describe(new DecoderException(failure), url("rtmps://localhost:" + peer.port() + "/live/")))
+            assertThat(ConnectionErrors.describe(new DecoderException(failure), url("rtmps://localhost:" + peer.port() + "/live/")))
                     .startsWith("TLS: certificate not trusted (localhost:" + peer.port() + ")");
         }
     }
@@ -63,7 +63,7 @@ class ProblemsTest {
             Throwable failure = peer.handshake(new TlsContexts(), "platform.example",
                     certificates.caFile().toString());
 
-            assertThat(Problems.describe(failure, url("rtmps://platform.example:" + peer.port() + "/live/")))
+            assertThat(ConnectionErrors.describe(failure, url("rtmps://platform.example:" + peer.port() + "/live/")))
                     .isEqualTo("TLS: certificate of platform.example:" + peer.port()
                             + " does not match the host name platform.example");
         }
@@ -71,13 +71,13 @@ class ProblemsTest {
 
     @Test
     void anUnknownHostSaysSo() {
-        assertThat(Problems.describe(new UnknownHostException("live.invalid"), url("rtmp://live.invalid/app/")))
+        assertThat(ConnectionErrors.describe(new UnknownHostException("live.invalid"), url("rtmp://live.invalid/app/")))
                 .isEqualTo("cannot resolve host live.invalid");
     }
 
     @Test
     void aResetSaysReset() {
-        assertThat(Problems.describe(new IOException("Connection reset by peer"), url("rtmp://10.0.0.1/app/")))
+        assertThat(ConnectionErrors.describe(new IOException("Connection reset by peer"), url("rtmp://10.0.0.1/app/")))
                 .isEqualTo("connection reset by 10.0.0.1:1935");
     }
 
@@ -91,13 +91,13 @@ class ProblemsTest {
                 new RuntimeException(new IOException("unexpected " + KEY)),
         };
         for (Throwable cause : causes) {
-            assertThat(Problems.describe(cause, url)).doesNotContain(KEY).doesNotContain("s3cr3t");
+            assertThat(ConnectionErrors.describe(cause, url)).doesNotContain(KEY).doesNotContain("s3cr3t");
         }
     }
 
     @Test
     void maskReplacesTheKeyWherever() {
-        assertThat(Problems.mask("publish " + KEY + " refused", url("rtmp://10.0.0.1/app/")))
+        assertThat(ConnectionErrors.mask("publish " + KEY + " refused", url("rtmp://10.0.0.1/app/")))
                 .isEqualTo("publish **** refused");
     }
 
