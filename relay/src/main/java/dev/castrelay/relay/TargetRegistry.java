@@ -8,6 +8,7 @@ import dev.castrelay.relay.hub.RenditionFeed;
 import dev.castrelay.targets.Pusher;
 import dev.castrelay.targets.PusherSettings;
 import dev.castrelay.targets.TargetHealth;
+import dev.castrelay.targets.Target;
 import dev.castrelay.targets.TargetSpec;
 import dev.castrelay.targets.TlsContexts;
 import io.netty.channel.EventLoop;
@@ -22,7 +23,7 @@ import java.util.NoSuchElementException;
 import java.util.function.Function;
 
 /**
- * The live set of targets: each a {@link Pusher} subscribed to its rendition's feed. Adding, removing, enabling,
+ * The live set of targets: each a {@link Target} (a {@link Pusher}, or an archive) subscribed to its rendition's feed. Adding, removing, enabling,
  * disabling and restarting one touches no other. Synchronized: changes come from the control API and start-up.
  */
 public final class TargetRegistry {
@@ -35,7 +36,7 @@ public final class TargetRegistry {
     private final String globalCaFile;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-    private record Entry(TargetConfig config, Pusher pusher, RenditionFeed feed) {
+    private record Entry(TargetConfig config, Target target, RenditionFeed feed) {
     }
 
     public TargetRegistry(MediaHub hub, PusherSettings baseSettings, Function<String, EventLoop> loopFor,
@@ -82,22 +83,22 @@ public final class TargetRegistry {
     public synchronized Future<Void> remove(String id) {
         Entry e = entry(id);
         entries.remove(id);
-        e.feed().unsubscribe(e.pusher());
-        return e.pusher().stop();
+        e.feed().unsubscribe(e.target());
+        return e.target().stop();
     }
 
     public synchronized void setEnabled(String id, boolean enabled) {
         Entry e = entry(id);
-        entries.put(id, new Entry(e.config().withEnabled(enabled), e.pusher(), e.feed()));
+        entries.put(id, new Entry(e.config().withEnabled(enabled), e.target(), e.feed()));
         if (enabled) {
-            e.pusher().enable();
+            e.target().enable();
         } else {
-            e.pusher().disable();
+            e.target().disable();
         }
     }
 
     public synchronized void restart(String id) {
-        entry(id).pusher().restart();
+        entry(id).target().restart();
     }
 
     public synchronized boolean contains(String id) {
@@ -109,13 +110,13 @@ public final class TargetRegistry {
     }
 
     public synchronized TargetHealth health(String id) {
-        return entry(id).pusher().health();
+        return entry(id).target().health();
     }
 
     public synchronized List<TargetHealth> health() {
         List<TargetHealth> list = new ArrayList<>();
         for (Entry e : entries.values()) {
-            list.add(e.pusher().health());
+            list.add(e.target().health());
         }
         return list;
     }
@@ -125,8 +126,8 @@ public final class TargetRegistry {
         List<Future<Void>> stops = new ArrayList<>();
         synchronized (this) {
             for (Entry e : entries.values()) {
-                e.feed().unsubscribe(e.pusher());
-                stops.add(e.pusher().stop());
+                e.feed().unsubscribe(e.target());
+                stops.add(e.target().stop());
             }
             entries.clear();
         }
