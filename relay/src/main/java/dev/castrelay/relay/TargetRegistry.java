@@ -1,10 +1,13 @@
 package dev.castrelay.relay;
 
+import dev.castrelay.config.ArchiveConfig;
 import dev.castrelay.config.QueueConfig;
 import dev.castrelay.config.ReconnectConfig;
 import dev.castrelay.config.TargetConfig;
 import dev.castrelay.relay.hub.MediaHub;
 import dev.castrelay.relay.hub.RenditionFeed;
+import dev.castrelay.targets.ArchiveSettings;
+import dev.castrelay.targets.ArchiveTarget;
 import dev.castrelay.targets.Pusher;
 import dev.castrelay.targets.PusherSettings;
 import dev.castrelay.targets.TargetHealth;
@@ -14,6 +17,7 @@ import dev.castrelay.targets.TlsContexts;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,8 +27,8 @@ import java.util.NoSuchElementException;
 import java.util.function.Function;
 
 /**
- * The live set of targets: each a {@link Target} (a {@link Pusher}, or an archive) subscribed to its rendition's feed. Adding, removing, enabling,
- * disabling and restarting one touches no other. Synchronized: changes come from the control API and start-up.
+ * The live set of targets: each a {@link Target} (a {@link Pusher}, or an {@link ArchiveTarget}) subscribed to its
+ * rendition's feed. Adding, removing, enabling, disabling and restarting one touches no other. Synchronized: changes come from the control API and start-up.
  */
 public final class TargetRegistry {
 
@@ -66,11 +70,23 @@ public final class TargetRegistry {
         if (config.reconnect() != null) {
             settings = withReconnect(settings, config.reconnect());
         }
-        Pusher pusher = new Pusher(spec, settings, loopFor.apply(config.rendition()), tls);
-        pusher.replayFrom(feed);
-        pusher.start(config.enabled());
-        feed.subscribe(pusher);
-        entries.put(config.id(), new Entry(config, pusher, feed));
+        Target target = config.isArchive() ? archive(config, spec, settings)
+                : new Pusher(spec, settings, loopFor.apply(config.rendition()), tls);
+        target.replayFrom(feed);
+        target.start(config.enabled());
+        feed.subscribe(target);
+        entries.put(config.id(), new Entry(config, target, feed));
+    }
+
+    /** An archive target: its queue limits as a pusher's, its files as the config says. */
+    private ArchiveTarget archive(TargetConfig config, TargetSpec spec, PusherSettings settings) {
+        ArchiveConfig a = config.archive() != null ? config.archive() : ArchiveConfig.defaults();
+        Path dir = ArchiveConfig.directory(config.effectiveUrl());
+        if (dir == null) {
+            throw new IllegalArgumentException("target '" + config.id() + "': an archive needs a file:/// directory URL");
+        }
+        return new ArchiveTarget(spec, new ArchiveSettings(dir, a.segmentMillis(), a.minFreeMB() * 1024 * 1024,
+                settings.maxQueueMillis(), settings.maxQueueBytes()), loopFor.apply(config.rendition()));
     }
 
     /** {@code settings} retrying as {@code reconnect} says. */

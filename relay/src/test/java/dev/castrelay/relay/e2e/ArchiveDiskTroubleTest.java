@@ -1,0 +1,145 @@
+package dev.castrelay.relay.e2e;
+
+import dev.castrelay.relay.Relay;
+import dev.castrelay.targets.TargetHealth;
+import dev.castrelay.targets.TargetState;
+import dev.castrelay.testkit.FfmpegPublisher;
+import dev.castrelay.testkit.Ffprobe;
+import dev.castrelay.testkit.MediaInfo;
+import dev.castrelay.testkit.NginxRtmpSink;
+import dev.castrelay.testkit.Processes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.castrelay.relay.e2e.ArchiveEndToEndTest.FPS;
+import static dev.castrelay.relay.e2e.ArchiveEndToEndTest.INGEST_KEY;
+import static dev.castrelay.relay.e2e.ArchiveEndToEndTest.TIMEOUT;
+import static dev.castrelay.relay.e2e.ArchiveEndToEndTest.files;
+import static dev.castrelay.relay.e2e.ArchiveEndToEndTest.health;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Disk trouble is the archive's problem, never the relay's: a disk that fills up or turns read-only mid-stream
+ * makes the archive target {@code failed} with the reason, and the platform beside it loses not a frame. The disk
+ * is a small tmpfs or a read-only bind mount, so the tests need the right to mount (root here).
+ */
+class ArchiveDiskTroubleTest {
+
+    private static final Duration PUBLISHED = Duration.ofSeconds(14);
+    private static final long MB = 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private final List<Path> mounts = new ArrayList<>();
+
+    @AfterEach
+    void unmount() {
+        for (int i = mounts.size() - 1; i >= 0; i--) {
+            Path m = mounts.get(i);
+            Processes.run(Duration.ofSeconds(10), "umount", "-l", m.toString());
+        }
+    }
+
+    @Test
+    void aFillingDiskFailsTheArchiveBeforeItsFreeSpaceFallsUnderMinFreeMbAndThePlatformLosesNothing()
+            throws Exception {
+        Path disk = mount(Files.createDirectory(dir.resolve("disk")), "tmpfs", "-t", "tmpfs", "-o", "size=40m");
+        long minFree = 8 * MB;
+        try (NginxRtmpSink platform = NginxRtmpSink.start();
+             Relay relay = Relay.start(PassthroughConfig.ingestKey(INGEST_KEY).target(platform.url(), "relayed")
+                     .archive(disk, "minFreeMB: 8").load());
+             FfmpegPublisher encoder = publisher(relay)) {
+            await().atMost(TIMEOUT).until(() -> health(relay, "archive").state() == TargetState.LIVE);
+            Thread.sleep(2_000);
+            // Something else on the machine takes the disk down to a megabyte above the archive's floor.
+            long usable = Files.getFileStore(disk).getUsableSpace();
+            fill(disk.resolve("filler"), usable - minFree - MB);
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> health(relay, "archive").state() == TargetState.FAILED);
+            TargetHealth archive = health(relay, "archive");
+            assertThat(archive.lastError()).contains("disk nearly full").contains("minFreeMB").contains(disk.toString());
+            assertThat(Files.getFileStore(disk).getUsableSpace()).as("free space after the archive stopped")
+                    .isGreaterThanOrEqualTo(minFree);
+
+            assertThat(encoder.awaitExit(TIMEOUT)).as(encoder.stderrTail()).isZero();
+            assertPlatformHasEveryFrame(relay, platform);
+            assertThat(Files.getFileStore(disk).getUsableSpace()).isGreaterThanOrEqualTo(minFree);
+            assertThat(health(relay, "archive").state()).isEqualTo(TargetState.FAILED);
+            // What was written before the stop plays.
+            Path file = files(disk).get(0);
+            assertThat(Ffprobe.probe(file).durationSeconds()).isGreaterThan(1.0);
+            assertThat(Ffprobe.decodeErrors(file)).isEmpty();
+        }
+    }
+
+    @Test
+    void aDirectoryGoneReadOnlyFailsTheArchiveAndThePlatformLosesNothing() throws Exception {
+        Path archiveDir = Files.createDirectory(dir.resolve("archive"));
+        try (NginxRtmpSink platform = NginxRtmpSink.start();
+             Relay relay = Relay.start(PassthroughConfig.ingestKey(INGEST_KEY).target(platform.url(), "relayed")
+                     .archive(archiveDir, "segmentMinutes: 0.05").load());
+             FfmpegPublisher encoder = publisher(relay)) {
+            await().atMost(TIMEOUT).until(() -> health(relay, "archive").state() == TargetState.LIVE);
+            // A read-only view of the directory, then that view mounted over it in one step: the next file cannot
+            // be created (as after an ext4 error remounted the disk read-only); the file already open lives on.
+            Path view = mount(Files.createDirectory(dir.resolve("read-only-view")), archiveDir.toString(), "--bind");
+            Processes.run(Duration.ofSeconds(10), "mount", "-o", "remount,bind,ro", view.toString()).requireSuccess();
+            mount(archiveDir, view.toString(), "--bind");
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> health(relay, "archive").state() == TargetState.FAILED);
+            assertThat(health(relay, "archive").lastError()).contains("Read-only file system")
+                    .contains(archiveDir.toString());
+
+            assertThat(encoder.awaitExit(TIMEOUT)).as(encoder.stderrTail()).isZero();
+            assertPlatformHasEveryFrame(relay, platform);
+        }
+    }
+
+    private static FfmpegPublisher publisher(Relay relay) {
+        return FfmpegPublisher.builder().size(640, 360).fps(FPS).duration(PUBLISHED).gopSeconds(1)
+                .publish(PassthroughEndToEndTest.ingestUrl(relay, INGEST_KEY));
+    }
+
+    private static void assertPlatformHasEveryFrame(Relay relay, NginxRtmpSink platform) {
+        MediaInfo got = Ffprobe.probe(platform.awaitRecording(TIMEOUT));
+        assertThat(got.video().frames()).as("frames the platform recorded")
+                .isEqualTo(FPS * (int) PUBLISHED.toSeconds());
+        TargetHealth target = health(relay, PassthroughConfig.targetId(1));
+        assertThat(target.droppedFrames()).isZero();
+        assertThat(target.reconnects()).isZero();
+        assertThat(platform.publishSessions()).isEqualTo(1);
+    }
+
+    /** Mounts {@code source} on {@code point} (unmounted after the test); skips the test where mounting is denied. */
+    private Path mount(Path point, String source, String... options) {
+        List<String> command = new ArrayList<>(List.of("mount"));
+        command.addAll(List.of(options));
+        command.add(source);
+        command.add(point.toString());
+        Processes.Result result = Processes.run(Duration.ofSeconds(10), command);
+        assumeThat(result.exitCode()).as("mount allowed (%s)", result.stderr().strip()).isZero();
+        mounts.add(point);
+        return point;
+    }
+
+    private static void fill(Path file, long bytes) throws IOException {
+        byte[] block = new byte[1 << 20];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (long left = bytes; left > 0; left -= block.length) {
+                out.write(block, 0, (int) Math.min(block.length, left));
+            }
+        }
+    }
+}
