@@ -14,6 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,9 +44,13 @@ class ArchiveDiskTroubleTest {
     Path dir;
 
     private final List<Path> mounts = new ArrayList<>();
+    private final List<Path> frozen = new ArrayList<>();
 
     @AfterEach
     void unmount() {
+        for (Path f : frozen) {
+            Processes.run(Duration.ofSeconds(10), "fsfreeze", "-u", f.toString());
+        }
         for (int i = mounts.size() - 1; i >= 0; i--) {
             Path m = mounts.get(i);
             Processes.run(Duration.ofSeconds(10), "umount", "-l", m.toString());
@@ -104,6 +109,45 @@ class ArchiveDiskTroubleTest {
 
             assertThat(encoder.awaitExit(TIMEOUT)).as(encoder.stderrTail()).isZero();
             assertPlatformHasEveryFrame(relay, platform);
+        }
+    }
+
+    @Test
+    void aStuckDiskCostsThePlatformNothingWhileTheArchiveDropsWholeGopsAndSaysSo() throws Exception {
+        Path image = dir.resolve("disk.img");
+        try (RandomAccessFile f = new RandomAccessFile(image.toFile(), "rw")) {
+            f.setLength(64 * MB);
+        }
+        Processes.run(Duration.ofSeconds(30), "mkfs.ext4", "-q", image.toString()).requireSuccess();
+        Path disk = mount(Files.createDirectory(dir.resolve("disk")), image.toString(), "-o", "loop");
+        try (NginxRtmpSink platform = NginxRtmpSink.start();
+             Relay relay = Relay.start(PassthroughConfig.ingestKey(INGEST_KEY).target(platform.url(), "relayed")
+                     .archive(disk, "minFreeMB: 0, queue: { maxMillis: 2000 }").load());
+             FfmpegPublisher encoder = publisher(relay)) {
+            await().atMost(TIMEOUT).until(() -> health(relay, "archive").state() == TargetState.LIVE);
+            Thread.sleep(2_000);
+            // Every write to the disk now blocks until it is thawed, as on a dead NFS server or a failing drive.
+            Processes.run(Duration.ofSeconds(10), "fsfreeze", "-f", disk.toString()).requireSuccess();
+            frozen.add(disk);
+
+            await().atMost(Duration.ofSeconds(15)).until(() -> health(relay, "archive").state() == TargetState.DEGRADED
+                    && health(relay, "archive").lastError() != null);
+            TargetHealth stuck = health(relay, "archive");
+            assertThat(stuck.lastError()).contains("the disk has not finished a write for");
+            assertThat(stuck.droppedFrames()).as("frames the archive dropped").isPositive();
+            assertThat(stuck.queueMs()).as("the archive's queue").isLessThanOrEqualTo(2_000 + 1_000);
+            assertThat(health(relay, PassthroughConfig.targetId(1)).state()).isEqualTo(TargetState.LIVE);
+
+            Processes.run(Duration.ofSeconds(10), "fsfreeze", "-u", disk.toString()).requireSuccess();
+            frozen.remove(disk);
+            assertThat(encoder.awaitExit(TIMEOUT)).as(encoder.stderrTail()).isZero();
+            assertPlatformHasEveryFrame(relay, platform);
+            await().atMost(TIMEOUT).until(() -> health(relay, "archive").state() == TargetState.WAITING);
+            // The archive missed what the disk could not take, in whole GOPs: what it has decodes cleanly.
+            Path file = files(disk).get(0);
+            MediaInfo got = Ffprobe.probe(file);
+            assertThat(got.video().frames()).isLessThan(FPS * (int) PUBLISHED.toSeconds());
+            assertThat(Ffprobe.decodeErrors(file)).isEmpty();
         }
     }
 
