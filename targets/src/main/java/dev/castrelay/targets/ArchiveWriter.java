@@ -10,9 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileStore;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -162,6 +164,11 @@ final class ArchiveWriter implements Runnable {
 
     boolean failed() {
         return failed;
+    }
+
+    /** Bytes waiting for the writer thread. */
+    long queuedBytes() {
+        return queuedBytes.get();
     }
 
     // ---- the writer thread ----
@@ -353,12 +360,15 @@ final class ArchiveWriter implements Runnable {
         setState(TargetState.LIVE, null);
     }
 
-    /** {@code <id>-<UTC start time>.ts}; a second file started within the same second gets a number. */
+    /**
+     * {@code <id>-<UTC start time>.ts}; a second file started within the same second gets {@code _2} (which sorts
+     * after the first: '_' comes after '.').
+     */
     private Path newFile() {
         String stem = id + "-" + FILE_TIME.format(Instant.now());
         Path file = settings.directory().resolve(stem + ".ts");
         for (int n = 2; Files.exists(file); n++) {
-            file = settings.directory().resolve(stem + "-" + n + ".ts");
+            file = settings.directory().resolve(stem + "_" + n + ".ts");
         }
         return file;
     }
@@ -476,6 +486,13 @@ final class ArchiveWriter implements Runnable {
     static String reason(IOException e) {
         if (e instanceof FileSystemException fse && fse.getReason() != null) {
             return fse.getReason();
+        }
+        // These two carry only the path; their reason is their type.
+        if (e instanceof NoSuchFileException) {
+            return "No such file or directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return "Permission denied";
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
