@@ -32,7 +32,8 @@ public enum Platform {
 
     /**
      * Whether the platform takes only H.264 video: all but YouTube (which takes HEVC and AV1 through Enhanced RTMP)
-     * and custom destinations; the archive records anything. A passthrough rendition carrying an encoder's HEVC or AV1 fails there.
+     * and custom destinations; the archive records anything. A passthrough rendition carrying an encoder's HEVC or
+     * AV1 fails there.
      */
     public boolean takesOnlyH264() {
         return this != YOUTUBE && this != CUSTOM && this != ARCHIVE;

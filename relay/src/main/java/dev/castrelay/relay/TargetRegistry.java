@@ -28,7 +28,8 @@ import java.util.function.Function;
 
 /**
  * The live set of targets: each a {@link Target} (a {@link Pusher}, or an {@link ArchiveTarget}) subscribed to its
- * rendition's feed. Adding, removing, enabling, disabling and restarting one touches no other. Synchronized: changes come from the control API and start-up.
+ * rendition's feed. Adding, removing, enabling, disabling and restarting one touches no other. Synchronized: changes
+ * come from the control API and start-up.
  */
 public final class TargetRegistry {
 
@@ -83,7 +84,8 @@ public final class TargetRegistry {
         ArchiveConfig a = config.archive() != null ? config.archive() : ArchiveConfig.defaults();
         Path dir = ArchiveConfig.directory(config.effectiveUrl());
         if (dir == null) {
-            throw new IllegalArgumentException("target '" + config.id() + "': an archive needs a file:/// directory URL");
+            throw new IllegalArgumentException("target '" + config.id() + "': an archive needs a file:/// directory "
+                    + "URL");
         }
         return new ArchiveTarget(spec, new ArchiveSettings(dir, a.segmentMillis(), a.minFreeMB() * 1024 * 1024,
                 settings.maxQueueMillis(), settings.maxQueueBytes()), loopFor.apply(config.rendition()));

@@ -75,6 +75,7 @@ final class ArchiveWriter implements Runnable {
     private boolean skipping;
     private boolean sawVideo;
     private long dropped;
+    private long lastDropLogNanos = Long.MIN_VALUE / 2;
 
     // Owned by the writer thread.
     private TsSegment segment;
@@ -130,9 +131,15 @@ final class ArchiveWriter implements Runnable {
             boolean room = queuedBytes.get() + p.size() <= settings.maxQueueBytes()
                     && (lastWritten == Long.MIN_VALUE || p.timestamp() - lastWritten <= settings.maxQueueMillis());
             if (skipping && !(startsGop && room) || !skipping && !room) {
+                long now = System.nanoTime();
+                if (!skipping && now - lastDropLogNanos > DROP_MEMORY_NANOS) {
+                    lastDropLogNanos = now; // once per episode, at most every 10 s: a slow disk must not flood the log
+                    log.warn("archive {}: the disk is behind ({} KB waiting): dropping whole GOPs until it catches up",
+                            id, queuedBytes.get() / 1024);
+                }
                 skipping = true;
                 droppedFrames = ++dropped;
-                lastDropNanos = System.nanoTime();
+                lastDropNanos = now;
                 return;
             }
             skipping = false;

@@ -157,7 +157,8 @@ final class TsSegment implements AutoCloseable {
     }
 
     /**
-     * Writes one coded frame: {@code data[from, to)} of a tag body, at {@code dts}/{@code pts} ms from the file's start.
+     * Writes one coded frame: {@code data[from, to)} of a tag body, at {@code dts}/{@code pts} ms from the file's
+     * start.
      *
      * @throws IOException the disk refused it (full, read-only, gone)
      */

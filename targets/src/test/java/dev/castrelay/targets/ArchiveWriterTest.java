@@ -184,7 +184,8 @@ class ArchiveWriterTest {
         while (b.remaining() >= 11) {
             int type = b.get() & 0xff;
             int size = ((b.get() & 0xff) << 16) | ((b.get() & 0xff) << 8) | (b.get() & 0xff);
-            long ts = ((b.get() & 0xffL) << 16) | ((b.get() & 0xffL) << 8) | (b.get() & 0xffL) | ((b.get() & 0xffL) << 24);
+            long ts = ((b.get() & 0xffL) << 16) | ((b.get() & 0xffL) << 8) | (b.get() & 0xffL);
+            ts |= (b.get() & 0xffL) << 24; // TimestampExtended
             b.position(b.position() + 3); // stream id
             byte[] body = new byte[size];
             b.get(body);

@@ -74,7 +74,8 @@ class ArchiveDiskTroubleTest {
 
             await().atMost(Duration.ofSeconds(15)).until(() -> health(relay, "archive").state() == TargetState.FAILED);
             TargetHealth archive = health(relay, "archive");
-            assertThat(archive.lastError()).contains("disk nearly full").contains("minFreeMB").contains(disk.toString());
+            assertThat(archive.lastError()).contains("disk nearly full").contains("minFreeMB")
+                    .contains(disk.toString());
             assertThat(Files.getFileStore(disk).getUsableSpace()).as("free space after the archive stopped")
                     .isGreaterThanOrEqualTo(minFree);
 
@@ -133,6 +134,8 @@ class ArchiveDiskTroubleTest {
             await().atMost(Duration.ofSeconds(15)).until(() -> health(relay, "archive").state() == TargetState.DEGRADED
                     && health(relay, "archive").lastError() != null);
             TargetHealth stuck = health(relay, "archive");
+            System.out.printf("frozen disk: archive %s (%s), %d frames dropped, queue %d ms%n", stuck.state().id(),
+                    stuck.lastError(), stuck.droppedFrames(), stuck.queueMs());
             assertThat(stuck.lastError()).contains("the disk has not finished a write for");
             assertThat(stuck.droppedFrames()).as("frames the archive dropped").isPositive();
             assertThat(stuck.queueMs()).as("the archive's queue").isLessThanOrEqualTo(2_000 + 1_000);
