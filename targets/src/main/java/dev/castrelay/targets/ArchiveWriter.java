@@ -268,7 +268,7 @@ final class ArchiveWriter implements Runnable {
                 audio(p);
             }
             lastWritten = p.timestamp();
-        } catch (DiskFull e) {
+        } catch (DiskFull | TsSegment.UnsupportedCodec e) {
             fail(e.getMessage());
         } catch (IOException e) {
             fail("cannot write " + (currentFile != null ? currentFile : settings.directory()) + ": " + reason(e));

@@ -65,6 +65,13 @@ final class TsSegment implements AutoCloseable {
         }
     }
 
+    /** Media MPEG-TS cannot carry: no fault of the disk. */
+    static final class UnsupportedCodec extends IOException {
+        UnsupportedCodec(String message) {
+            super(message);
+        }
+    }
+
     private final Path file;
     private final FileChannel channel;
     private final AVPacket packet = av_packet_alloc();
@@ -88,7 +95,7 @@ final class TsSegment implements AutoCloseable {
      */
     static TsSegment create(Path file, Streams streams) throws IOException {
         if (streams.hasVideo() && streams.videoCodec() != VideoCodec.H264 && streams.videoCodec() != VideoCodec.HEVC) {
-            throw new IOException("the archive records H.264 and HEVC video in MPEG-TS; this rendition carries "
+            throw new UnsupportedCodec("the archive records H.264 and HEVC video in MPEG-TS; this rendition carries "
                     + streams.videoCodec().displayName() + ": give the archive a transcoded rendition");
         }
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);

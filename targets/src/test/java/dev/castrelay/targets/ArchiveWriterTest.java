@@ -92,6 +92,36 @@ class ArchiveWriterTest {
     }
 
     @Test
+    void hevcOverEnhancedRtmpIsRecorded() throws Exception {
+        Path hevc = FfmpegPublisher.builder().size(640, 360).fps(30).gopSeconds(1).duration(Duration.ofSeconds(3))
+                .videoCodec("hevc").writeFlv(sources.resolve("hevc.flv"));
+        ArchiveWriter writer = started(settings(Long.MAX_VALUE / 2, 0, 64 * MB));
+        feed(writer, hevc, ts -> ts);
+        stop(writer);
+
+        Path file = files().get(0);
+        MediaInfo info = Ffprobe.probe(file);
+        assertThat(info.video().codec()).isEqualTo("hevc");
+        assertThat(info.video().frames()).isEqualTo(90);
+        assertThat(info.audio().codec()).isEqualTo("aac");
+        assertThat(Ffprobe.decodeErrors(file)).isEmpty();
+    }
+
+    @Test
+    void av1FailsTheArchiveWithWhatToDo() throws Exception {
+        Path av1 = FfmpegPublisher.builder().size(320, 180).fps(30).gopSeconds(1).duration(Duration.ofSeconds(2))
+                .videoCodec("av1").writeFlv(sources.resolve("av1.flv"));
+        ArchiveWriter writer = started(settings(Long.MAX_VALUE / 2, 0, 64 * MB));
+        feed(writer, av1, ts -> ts);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.health(spec()).state() == TargetState.FAILED);
+        assertThat(writer.health(spec()).lastError()).isEqualTo("the archive records H.264 and HEVC video in MPEG-TS; "
+                + "this rendition carries AV1: give the archive a transcoded rendition");
+        stop(writer);
+        assertThat(files()).isEmpty();
+    }
+
+    @Test
     void aWriterThatTakesNothingDropsWholeGopsAndNeverMakesTheLoopWait() throws Exception {
         long bound = 200 * 1024;
         ArchiveWriter writer = new ArchiveWriter("rec", settings(Long.MAX_VALUE / 2, 0, bound));
