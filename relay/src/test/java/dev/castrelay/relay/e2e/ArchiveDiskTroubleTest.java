@@ -91,7 +91,7 @@ class ArchiveDiskTroubleTest {
     }
 
     @Test
-    void aDirectoryGoneReadOnlyFailsTheArchiveAndThePlatformLosesNothing() throws Exception {
+    void aDirectoryGoneReadOnlyFailsTheArchiveThePlatformLosesNothingAndARestartRecordsAgain() throws Exception {
         Path archiveDir = Files.createDirectory(dir.resolve("archive"));
         try (NginxRtmpSink platform = NginxRtmpSink.start();
              Relay relay = Relay.start(PassthroughConfig.ingestKey(INGEST_KEY).target(platform.url(), "relayed")
@@ -107,6 +107,15 @@ class ArchiveDiskTroubleTest {
             await().atMost(Duration.ofSeconds(15)).until(() -> health(relay, "archive").state() == TargetState.FAILED);
             assertThat(health(relay, "archive").lastError()).contains("Read-only file system")
                     .contains(archiveDir.toString());
+            int before = files(archiveDir).size();
+
+            // The disk is fixed: a restart starts a new file at once, from the cached GOP.
+            Processes.run(Duration.ofSeconds(10), "umount", archiveDir.toString()).requireSuccess();
+            mounts.remove(archiveDir);
+            relay.targets().restart("archive");
+            await().atMost(Duration.ofSeconds(10)).until(() -> health(relay, "archive").state() == TargetState.LIVE);
+            assertThat(health(relay, "archive").lastError()).isNull();
+            assertThat(files(archiveDir)).hasSizeGreaterThan(before);
 
             assertThat(encoder.awaitExit(TIMEOUT)).as(encoder.stderrTail()).isZero();
             assertPlatformHasEveryFrame(relay, platform);
