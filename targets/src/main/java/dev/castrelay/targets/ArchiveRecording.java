@@ -33,6 +33,8 @@ final class ArchiveRecording {
             Locale.ROOT).withZone(ZoneOffset.UTC);
     /** A timestamp this far behind the last one is a new timeline (a new publisher), not jitter. */
     private static final long BACKWARDS_MILLIS = 1_000;
+    /** Audio this far behind the last audio written overlaps it: dropped, not squeezed in after it. */
+    private static final long AUDIO_OVERLAP_MILLIS = 100;
 
     private final String id;
     private final ArchiveSettings settings;
@@ -156,6 +158,9 @@ final class ArchiveRecording {
         }
         if (!segment.hasAudio() || ts < base) {
             return false; // before the keyframe the file starts at
+        }
+        if (ts - base < lastAudioDts - AUDIO_OVERLAP_MILLIS) {
+            return false; // audio the file already has time for (an overlapping input switch): squeezed, it garbles
         }
         long dts = Math.max(ts - base, lastAudioDts + 1);
         disk.reserve(b.readableBytes() - 2, bytesWritten());

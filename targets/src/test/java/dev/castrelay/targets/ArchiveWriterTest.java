@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongUnaryOperator;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,6 +90,22 @@ class ArchiveWriterTest {
             assertThat(info.durationSeconds()).as(f.toString()).isCloseTo(4.0, Offset.offset(0.5));
             assertThat(Ffprobe.decodeErrors(f)).as(f.toString()).isEmpty();
         }
+    }
+
+    @Test
+    void audioThatOverlapsWhatTheFileHasIsDroppedNotSqueezedIn() throws Exception {
+        ArchiveWriter writer = started(settings(Long.MAX_VALUE / 2, 0, 64 * MB));
+        long end = feed(writer, wide, ts -> ts);
+        // An input switch whose audio starts a second before the end of what was written.
+        feed(writer, wide, ts -> ts + end - 1_000, kind -> kind == MediaPacket.Kind.AUDIO);
+        stop(writer);
+
+        MediaInfo once = Ffprobe.probe(wide);
+        MediaInfo got = Ffprobe.probe(files().get(0));
+        int overlapping = (int) Math.round(0.9 * 48_000 / 1024); // the first 0.9 s of the second pass
+        assertThat(got.audio().packets()).as("audio packets (the source has %d)", once.audio().packets())
+                .isBetween(2 * once.audio().packets() - overlapping - 3, 2 * once.audio().packets() - overlapping + 3);
+        assertThat(Ffprobe.decodeErrors(files().get(0))).isEmpty();
     }
 
     @Test
@@ -207,6 +224,11 @@ class ArchiveWriterTest {
 
     /** Offers every tag of {@code flv} with its timestamp mapped; returns the last timestamp offered. */
     private static long feed(ArchiveWriter writer, Path flv, LongUnaryOperator time) throws IOException {
+        return feed(writer, flv, time, kind -> true);
+    }
+
+    private static long feed(ArchiveWriter writer, Path flv, LongUnaryOperator time,
+                             Predicate<MediaPacket.Kind> kinds) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(flv));
         b.position(b.getInt(5)); // past the FLV header, whose size is at offset 5
         b.position(b.position() + 4); // PreviousTagSize0
@@ -225,6 +247,9 @@ class ArchiveWriterTest {
                 case 9 -> MediaPacket.Kind.VIDEO;
                 default -> MediaPacket.Kind.DATA;
             };
+            if (!kinds.test(kind)) {
+                continue;
+            }
             last = time.applyAsLong(ts);
             MediaPacket p = MediaPacket.of(kind, last, Unpooled.wrappedBuffer(body));
             try {
