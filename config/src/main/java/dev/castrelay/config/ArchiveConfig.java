@@ -1,6 +1,7 @@
 package dev.castrelay.config;
 
 import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Path;
 
 /**
@@ -45,7 +46,7 @@ public record ArchiveConfig(double segmentMinutes, long minFreeMB) {
             }
             Path.of(uri);
             return null;
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
             return "not a usable file:/// URL (" + e.getMessage() + "); spaces are written %20";
         }
     }

@@ -1,6 +1,7 @@
 package dev.castrelay.config;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -30,8 +31,8 @@ public final class ArchiveDirectory {
     }
 
     /** The operating system's word for an I/O failure ("Read-only file system"), without the path again. */
-    public static String reason(Exception e) {
-        if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+    private static String reason(Exception e) {
+        if (e instanceof FileSystemException fse && fse.getReason() != null) {
             return fse.getReason();
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
