@@ -305,7 +305,10 @@ function updateCard(card, t, series) {
   const sending = t.state === 'live' || t.state === 'degraded';
   facts(card.querySelector('dl'), [
     ['bitrate', (t.bitrateKbps || 0) + ' kb/s'], ['fps', t.fps], ['queue', t.queueMs + ' ms'],
-    ['drops', t.droppedFrames], ['reconnects', t.reconnects], ['uptime', sending ? fmtAge(t.since) : '-'],
+    ['drops', t.droppedFrames],
+    // An archive does not reconnect: what it has written says more.
+    t.platform === 'archive' ? ['written', (t.bytesSent / 1048576).toFixed(1) + ' MB'] : ['reconnects', t.reconnects],
+    ['uptime', sending ? fmtAge(t.since) : '-'],
   ]);
   card.querySelector('.err').textContent = t.lastError || '';
   card.querySelector('.toggle').textContent = t.state === 'disabled' ? 'Enable' : 'Disable';

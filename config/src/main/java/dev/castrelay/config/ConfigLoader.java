@@ -130,19 +130,32 @@ public final class ConfigLoader {
      * read the relay host's environment or files into a URL it controls.
      */
     public static TargetResult readTarget(JsonNode body, RelayConfig config) {
+        return readTarget(body, config, config);
+    }
+
+    /**
+     * As {@link #readTarget(JsonNode, RelayConfig)}; an archive target may only use a directory that {@code file}
+     * (the config as loaded from the file) gives an archive target.
+     */
+    public static TargetResult readTarget(JsonNode body, RelayConfig config, RelayConfig file) {
         Problems problems = new Problems();
         String id = body != null && body.path("id").isTextual() ? body.path("id").asText() : null;
         String first = config.renditions().isEmpty() ? null : config.renditions().keySet().iterator().next();
         TargetConfig target = new TargetReader(problems).read(body, ConfigValidator.runtimePath(id), first,
                 config.reconnect());
-        problems.addUnlessReported(ConfigValidator.validateNewTarget(config, target));
+        problems.addUnlessReported(ConfigValidator.validateNewTarget(config, target, file));
         return new TargetResult(problems.hasErrors() ? null : target, problems.toList());
     }
 
     /** {@link #readTarget(JsonNode, RelayConfig)} from JSON text. */
     public static TargetResult readTarget(String json, RelayConfig config) {
+        return readTarget(json, config, config);
+    }
+
+    /** {@link #readTarget(JsonNode, RelayConfig, RelayConfig)} from JSON text. */
+    public static TargetResult readTarget(String json, RelayConfig config, RelayConfig file) {
         try {
-            return readTarget(JSON.readTree(json), config);
+            return readTarget(JSON.readTree(json), config, file);
         } catch (JsonProcessingException e) {
             return new TargetResult(null, List.of(Problem.error("", syntaxError(e, Format.JSON))));
         }

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -54,9 +56,30 @@ public final class ConfigValidator {
      * a unique id. Paths look like {@code targets[id=foo].url}.
      */
     public static List<Problem> validateNewTarget(RelayConfig config, TargetConfig target) {
+        return validateNewTarget(config, target, config);
+    }
+
+    /**
+     * As {@link #validateNewTarget(RelayConfig, TargetConfig)}; an archive target may use only a directory that
+     * {@code file} (the config file as loaded) gives an archive target.
+     */
+    public static List<Problem> validateNewTarget(RelayConfig running, TargetConfig target, RelayConfig file) {
         List<Problem> out = new ArrayList<>();
-        new TargetChecks(config.renditions(), out).check(runtimePath(target.id()), target, config.targets());
+        new TargetChecks(running.renditions(), out, archiveDirectories(file)).check(runtimePath(target.id()), target,
+                running.targets());
         return out;
+    }
+
+    /** The directories the archive targets of {@code config} record into. */
+    public static Set<Path> archiveDirectories(RelayConfig config) {
+        Set<Path> dirs = new LinkedHashSet<>();
+        for (TargetConfig t : config.targets()) {
+            Path dir = t.isArchive() ? ArchiveConfig.directory(t.effectiveUrl()) : null;
+            if (dir != null) {
+                dirs.add(dir);
+            }
+        }
+        return dirs;
     }
 
     static String runtimePath(String id) {

@@ -83,6 +83,11 @@ public final class Defaults {
 
     public static final boolean TARGET_ENABLED = true;
 
+    /** Half an hour per archive file: a size any tool opens, and little lost to a broken file. */
+    public static final double ARCHIVE_SEGMENT_MINUTES = 30;
+    /** A gigabyte left free for the system and its logs when the archive's disk fills up. */
+    public static final long ARCHIVE_MIN_FREE_MB = 1024;
+
     /** A second without video from the active input is an outage, not jitter: switch. */
     public static final long FAILOVER_LOSS_MILLIS = 1_000;
     /** The primary must prove itself this long before it takes the program back. */

@@ -8,7 +8,9 @@ public enum Platform {
     TWITTER("twitter", "rtmp://va.pscp.tv:80/x/"),
     TWITCH("twitch", "rtmp://live.twitch.tv/app/"),
     LINKEDIN("linkedin", null),
-    CUSTOM("custom", null);
+    CUSTOM("custom", null),
+    /** Not a platform: the rendition recorded on local disk ({@code file:///dir/}). */
+    ARCHIVE("archive", null);
 
     private final String id;
     private final String defaultUrl;
@@ -30,10 +32,11 @@ public enum Platform {
 
     /**
      * Whether the platform takes only H.264 video: all but YouTube (which takes HEVC and AV1 through Enhanced RTMP)
-     * and custom destinations. A passthrough rendition carrying an encoder's HEVC or AV1 fails there.
+     * and custom destinations; the archive records anything. A passthrough rendition carrying an encoder's HEVC or
+     * AV1 fails there.
      */
     public boolean takesOnlyH264() {
-        return this != YOUTUBE && this != CUSTOM;
+        return this != YOUTUBE && this != CUSTOM && this != ARCHIVE;
     }
 
     /** Parses a config name; {@code x} is an alias of {@code twitter}. Null when unknown. */

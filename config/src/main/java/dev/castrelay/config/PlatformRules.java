@@ -16,7 +16,7 @@ import java.util.Set;
 public final class PlatformRules {
 
     /** Which URL schemes a platform takes. */
-    public enum Transport { RTMP_OR_RTMPS, RTMPS_PREFERRED, RTMPS_ONLY }
+    public enum Transport { RTMP_OR_RTMPS, RTMPS_PREFERRED, RTMPS_ONLY, LOCAL_DISK }
 
     /** A frame shape, e.g. 9:16. */
     public record Aspect(int width, int height) {
@@ -78,6 +78,8 @@ public final class PlatformRules {
                 new AudioRules(Set.of(48_000), 0, 128_000), new KeyframeRules(2, 0, 0));
         TABLE.put(Platform.CUSTOM, new Rules(Platform.CUSTOM, Transport.RTMP_OR_RTMPS, false, ANY_VIDEO, ANY_AUDIO,
                 new KeyframeRules(0, 0, 0)));
+        TABLE.put(Platform.ARCHIVE, new Rules(Platform.ARCHIVE, Transport.LOCAL_DISK, false, ANY_VIDEO, ANY_AUDIO,
+                new KeyframeRules(0, 0, 0)));
     }
 
     private static void add(Platform p, Transport transport, VideoRules video, AudioRules audio, KeyframeRules kf) {
@@ -99,6 +101,9 @@ public final class PlatformRules {
      */
     public static List<Problem> check(String path, TargetConfig target, RenditionConfig rendition) {
         List<Problem> out = new ArrayList<>();
+        if (target.platform() == Platform.ARCHIVE) {
+            return out; // records whatever it is given
+        }
         Rules rules = of(target.platform());
         String name = target.platform().id();
         String url = target.effectiveUrl();

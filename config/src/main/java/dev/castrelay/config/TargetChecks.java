@@ -1,8 +1,11 @@
 package dev.castrelay.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Checks of one target against the renditions and the targets before it: id, URL, key, rendition, limits, then
@@ -10,12 +13,23 @@ import java.util.Map;
  */
 final class TargetChecks {
 
+    /** A file every 3 s (tests) to one a day. */
+    static final double MIN_SEGMENT_MINUTES = 0.05;
+    static final double MAX_SEGMENT_MINUTES = 1440;
+
     private final Map<String, RenditionConfig> renditions;
     private final List<Problem> out;
+    /** The archive directories of the config file, for targets added at runtime; null when checking the file. */
+    private final Set<Path> fileArchives;
 
     TargetChecks(Map<String, RenditionConfig> renditions, List<Problem> out) {
+        this(renditions, out, null);
+    }
+
+    TargetChecks(Map<String, RenditionConfig> renditions, List<Problem> out, Set<Path> fileArchives) {
         this.renditions = renditions;
         this.out = out;
+        this.fileArchives = fileArchives;
     }
 
     /**
@@ -27,7 +41,10 @@ final class TargetChecks {
         if (t.platform() == null) {
             out.add(Problem.error(path + ".platform", "required: one of " + TargetReader.names()));
         }
-        boolean urlOk = url(path + ".url", t);
+        if (t.isArchive()) {
+            archive(path, t);
+        }
+        boolean urlOk = !t.isArchive() && url(path + ".url", t);
         key(path + ".key", t);
         RenditionConfig rendition = rendition(path + ".rendition", t.rendition());
         if (t.tls() != null) {
@@ -119,6 +136,49 @@ final class TargetChecks {
             return "a URL cannot hold spaces or line breaks";
         }
         return null;
+    }
+
+    /**
+     * An archive target: a {@code file:///} directory that exists and takes a file now (tried, not guessed from
+     * permissions: root passes every permission check, a read-only mount none), no key, sane limits. At runtime,
+     * only a directory the config file already gives an archive target ({@code fileArchives}): a token holder
+     * cannot make the relay write anywhere else.
+     */
+    private void archive(String path, TargetConfig t) {
+        String url = t.effectiveUrl();
+        ArchiveConfig a = t.archive();
+        if (a != null) {
+            if (!(a.segmentMinutes() >= MIN_SEGMENT_MINUTES && a.segmentMinutes() <= MAX_SEGMENT_MINUTES)) {
+                out.add(Problem.error(path + ".segmentMinutes", "expected " + MIN_SEGMENT_MINUTES + " to "
+                        + MAX_SEGMENT_MINUTES + " minutes; got " + a.segmentMinutes()));
+            }
+            ConfigValidator.range(a.minFreeMB(), 0, Long.MAX_VALUE / (1 << 20), path + ".minFreeMB", out);
+        }
+        if (t.hasKey()) {
+            out.add(Problem.error(path + ".key", "an archive takes no key: remove it"));
+        }
+        if (url == null) {
+            out.add(Problem.error(path + ".url", "required: the directory to record into, e.g. "
+                    + "file:///var/lib/relay/archive/"));
+            return;
+        }
+        String problem = ArchiveConfig.urlProblem(url);
+        if (problem != null) {
+            out.add(Problem.error(path + ".url", problem));
+            return;
+        }
+        Path dir = ArchiveConfig.directory(url);
+        if (fileArchives != null && !fileArchives.contains(dir)) {
+            out.add(Problem.error(path + ".url", "an archive added while the relay runs may only use a directory "
+                    + "the config file gives an archive target" + (fileArchives.isEmpty() ? " (it gives none)"
+                    : ": " + fileArchives.stream().map(d -> d.toUri().toString()).sorted()
+                    .collect(Collectors.joining(", ")))));
+            return;
+        }
+        String unusable = ArchiveDirectory.problem(dir);
+        if (unusable != null) {
+            out.add(Problem.error(path + ".url", unusable));
+        }
     }
 
     private void key(String path, TargetConfig t) {

@@ -12,14 +12,22 @@ package dev.castrelay.config;
  * @param tls       extra trust for this target, or null
  * @param queue     queue and stall limits of its pusher
  * @param reconnect how it retries; null: the relay's {@code reconnect}
+ * @param archive   an {@code archive} target's segment length and free-space floor; null for the others
  */
 public record TargetConfig(String id, Platform platform, String url, String key, String rendition,
-                           boolean enabled, TlsConfig tls, QueueConfig queue, ReconnectConfig reconnect) {
+                           boolean enabled, TlsConfig tls, QueueConfig queue, ReconnectConfig reconnect,
+                           ArchiveConfig archive) {
+
+    /** A target that is no archive. */
+    public TargetConfig(String id, Platform platform, String url, String key, String rendition, boolean enabled,
+                        TlsConfig tls, QueueConfig queue, ReconnectConfig reconnect) {
+        this(id, platform, url, key, rendition, enabled, tls, queue, reconnect, null);
+    }
 
     /** A target that retries as the relay's {@code reconnect} says. */
     public TargetConfig(String id, Platform platform, String url, String key, String rendition, boolean enabled,
                         TlsConfig tls, QueueConfig queue) {
-        this(id, platform, url, key, rendition, enabled, tls, queue, null);
+        this(id, platform, url, key, rendition, enabled, tls, queue, null, null);
     }
 
     /** The URL to use: {@code url}, or the platform's default when none is given (null if neither). */
@@ -51,6 +59,9 @@ public record TargetConfig(String id, Platform platform, String url, String key,
         if (base == null) {
             return null;
         }
+        if (platform == Platform.ARCHIVE) {
+            return base; // a directory, no secret
+        }
         if (key == null || key.isEmpty()) {
             // A custom URL may carry its key in the path.
             return Secrets.maskUrl(base);
@@ -58,12 +69,16 @@ public record TargetConfig(String id, Platform platform, String url, String key,
         return (base.endsWith("/") ? base : base + "/") + Secrets.MASK;
     }
 
+    public boolean isArchive() {
+        return platform == Platform.ARCHIVE;
+    }
+
     public boolean hasKey() {
         return key != null && !key.isEmpty();
     }
 
     public TargetConfig withEnabled(boolean enabled) {
-        return new TargetConfig(id, platform, url, key, rendition, enabled, tls, queue, reconnect);
+        return new TargetConfig(id, platform, url, key, rendition, enabled, tls, queue, reconnect, archive);
     }
 
     /** Keys never printed: the key reads {@code ****}, the URL is masked. */
@@ -71,6 +86,7 @@ public record TargetConfig(String id, Platform platform, String url, String key,
     public String toString() {
         return "TargetConfig[id=" + id + ", platform=" + (platform == null ? null : platform.id())
                 + ", url=" + (url == null ? null : Secrets.maskUrl(url)) + ", key=" + Secrets.mask(key)
-                + ", rendition=" + rendition + ", enabled=" + enabled + ", tls=" + tls + ", queue=" + queue + ", reconnect=" + reconnect + "]";
+                + ", rendition=" + rendition + ", enabled=" + enabled + ", tls=" + tls + ", queue=" + queue + ", reconnect=" + reconnect
+                + (archive == null ? "" : ", archive=" + archive) + "]";
     }
 }

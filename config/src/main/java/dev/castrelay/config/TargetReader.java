@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
 /** Maps one entry of {@code targets} (from the file, or a body posted to the control API) onto a {@link TargetConfig}. */
 final class TargetReader {
 
-    static final String[] KEYS = {"id", "platform", "url", "key", "rendition", "enabled", "tls", "queue", "reconnect"};
+    static final String[] KEYS = {"id", "platform", "url", "key", "rendition", "enabled", "tls", "queue", "reconnect",
+            "segmentMinutes", "minFreeMB"};
     static final String[] RECONNECT_KEYS = {"maxSeconds", "refusedMaxSeconds", "maxRefusals"};
 
     private final Problems problems;
@@ -34,9 +35,20 @@ final class TargetReader {
                 q.bytes("maxBytes", Defaults.QUEUE_MAX_BYTES), q.integer("stallSeconds", Defaults.QUEUE_STALL_SECONDS));
         ReconnectConfig reconnect = f.has("reconnect") ? reconnect(f.mapping("reconnect", RECONNECT_KEYS),
                 relayReconnect) : null;
+        ArchiveConfig archive = null;
+        if (platform == Platform.ARCHIVE) {
+            archive = new ArchiveConfig(f.number("segmentMinutes", Defaults.ARCHIVE_SEGMENT_MINUTES),
+                    f.whole("minFreeMB", Defaults.ARCHIVE_MIN_FREE_MB));
+        } else if (platform != null) {
+            for (String key : new String[] {"segmentMinutes", "minFreeMB"}) {
+                if (f.has(key)) {
+                    problems.error(f.path(key), "only an archive target (platform: archive) has " + key);
+                }
+            }
+        }
         return new TargetConfig(f.text("id", null), platform, url, f.text("key", null),
                 f.text("rendition", defaultRendition), f.bool("enabled", Defaults.TARGET_ENABLED), tls, queue,
-                reconnect);
+                reconnect, archive);
     }
 
     /** A {@code reconnect} mapping, its absent keys from {@code fallback}. */

@@ -27,7 +27,9 @@ class ConfigLoaderTest {
         String yaml;
         // The repository's own example, as users copy it (the tests run in the module's directory).
         yaml = Files.readString(Path.of("..", "relay.example.yaml"), StandardCharsets.UTF_8);
-        Path file = Files.writeString(dir.resolve("relay.yaml"), yaml.replace("/run/secrets/fb_key", fbKey.toString()));
+        Path archive = Files.createDirectories(dir.resolve("archive"));
+        Path file = Files.writeString(dir.resolve("relay.yaml"), yaml.replace("/run/secrets/fb_key", fbKey.toString())
+                .replace("file:///var/lib/relay/archive/", archive.toUri().toString()));
         return new ConfigLoader(env::get).load(file);
     }
 
@@ -38,9 +40,11 @@ class ConfigLoaderTest {
         assertThat(result.errors()).isEmpty();
         assertThat(result.warnings()).extracting(Problem::path).containsExactly("targets[2].url");
         RelayConfig config = result.orThrow();
-        assertThat(config.targets()).extracting(TargetConfig::id).containsExactly("youtube", "facebook", "instagram", "x");
-        assertThat(config.targets()).extracting(TargetConfig::platform)
-                .containsExactly(Platform.YOUTUBE, Platform.FACEBOOK, Platform.INSTAGRAM, Platform.TWITTER);
+        assertThat(config.targets()).extracting(TargetConfig::id)
+                .containsExactly("youtube", "facebook", "instagram", "x", "archive");
+        assertThat(config.targets()).extracting(TargetConfig::platform).containsExactly(Platform.YOUTUBE,
+                Platform.FACEBOOK, Platform.INSTAGRAM, Platform.TWITTER, Platform.ARCHIVE);
+        assertThat(config.target("archive").orElseThrow().archive()).isEqualTo(new ArchiveConfig(30, 1024));
     }
 
     @Test
@@ -290,6 +294,7 @@ class ConfigLoaderTest {
         LoadResult result = Yaml.load(Yaml.MINIMAL + "  - youtube\n");
 
         assertThat(result.errors()).extracting(Problem::toString).containsExactly("targets[1]: expected a mapping of "
-                + "id, platform, url, key, rendition, enabled, tls, queue, reconnect; got a text value");
+                + "id, platform, url, key, rendition, enabled, tls, queue, reconnect, segmentMinutes, minFreeMB; got a "
+                + "text value");
     }
 }

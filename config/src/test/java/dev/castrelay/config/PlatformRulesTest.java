@@ -155,9 +155,10 @@ class PlatformRulesTest {
     }
 
     @Test
-    void onlyCustomTargetsMayGoWithoutAKey() {
+    void onlyCustomTargetsAndTheArchiveMayGoWithoutAKey() {
         for (Platform p : Platform.values()) {
-            assertThat(PlatformRules.of(p).needsKey()).as(p.id()).isEqualTo(p != Platform.CUSTOM);
+            assertThat(PlatformRules.of(p).needsKey()).as(p.id()).isEqualTo(p != Platform.CUSTOM
+                    && p != Platform.ARCHIVE);
         }
     }
 

@@ -1,18 +1,23 @@
 package dev.castrelay.relay;
 
+import dev.castrelay.config.ArchiveConfig;
 import dev.castrelay.config.QueueConfig;
 import dev.castrelay.config.ReconnectConfig;
 import dev.castrelay.config.TargetConfig;
 import dev.castrelay.relay.hub.MediaHub;
 import dev.castrelay.relay.hub.RenditionFeed;
+import dev.castrelay.targets.ArchiveSettings;
+import dev.castrelay.targets.ArchiveTarget;
 import dev.castrelay.targets.Pusher;
 import dev.castrelay.targets.PusherSettings;
 import dev.castrelay.targets.TargetHealth;
+import dev.castrelay.targets.Target;
 import dev.castrelay.targets.TargetSpec;
 import dev.castrelay.targets.TlsContexts;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +27,9 @@ import java.util.NoSuchElementException;
 import java.util.function.Function;
 
 /**
- * The live set of targets: each a {@link Pusher} subscribed to its rendition's feed. Adding, removing, enabling,
- * disabling and restarting one touches no other. Synchronized: changes come from the control API and start-up.
+ * The live set of targets: each a {@link Target} (a {@link Pusher}, or an {@link ArchiveTarget}) subscribed to its
+ * rendition's feed. Adding, removing, enabling, disabling and restarting one touches no other. Synchronized: changes
+ * come from the control API and start-up.
  */
 public final class TargetRegistry {
 
@@ -35,7 +41,7 @@ public final class TargetRegistry {
     private final String globalCaFile;
     private final Map<String, Entry> entries = new LinkedHashMap<>();
 
-    private record Entry(TargetConfig config, Pusher pusher, RenditionFeed feed) {
+    private record Entry(TargetConfig config, Target target, RenditionFeed feed) {
     }
 
     public TargetRegistry(MediaHub hub, PusherSettings baseSettings, Function<String, EventLoop> loopFor,
@@ -65,11 +71,24 @@ public final class TargetRegistry {
         if (config.reconnect() != null) {
             settings = withReconnect(settings, config.reconnect());
         }
-        Pusher pusher = new Pusher(spec, settings, loopFor.apply(config.rendition()), tls);
-        pusher.replayFrom(feed);
-        pusher.start(config.enabled());
-        feed.subscribe(pusher);
-        entries.put(config.id(), new Entry(config, pusher, feed));
+        Target target = config.isArchive() ? archive(config, spec, settings)
+                : new Pusher(spec, settings, loopFor.apply(config.rendition()), tls);
+        target.replayFrom(feed);
+        target.start(config.enabled());
+        feed.subscribe(target);
+        entries.put(config.id(), new Entry(config, target, feed));
+    }
+
+    /** An archive target: its queue limits as a pusher's, its files as the config says. */
+    private ArchiveTarget archive(TargetConfig config, TargetSpec spec, PusherSettings settings) {
+        ArchiveConfig a = config.archive() != null ? config.archive() : ArchiveConfig.defaults();
+        Path dir = ArchiveConfig.directory(config.effectiveUrl());
+        if (dir == null) {
+            throw new IllegalArgumentException("target '" + config.id() + "': an archive needs a file:/// directory "
+                    + "URL");
+        }
+        return new ArchiveTarget(spec, new ArchiveSettings(dir, a.segmentMillis(), a.minFreeMB() * 1024 * 1024,
+                settings.maxQueueMillis(), settings.maxQueueBytes()), loopFor.apply(config.rendition()));
     }
 
     /** {@code settings} retrying as {@code reconnect} says. */
@@ -82,22 +101,22 @@ public final class TargetRegistry {
     public synchronized Future<Void> remove(String id) {
         Entry e = entry(id);
         entries.remove(id);
-        e.feed().unsubscribe(e.pusher());
-        return e.pusher().stop();
+        e.feed().unsubscribe(e.target());
+        return e.target().stop();
     }
 
     public synchronized void setEnabled(String id, boolean enabled) {
         Entry e = entry(id);
-        entries.put(id, new Entry(e.config().withEnabled(enabled), e.pusher(), e.feed()));
+        entries.put(id, new Entry(e.config().withEnabled(enabled), e.target(), e.feed()));
         if (enabled) {
-            e.pusher().enable();
+            e.target().enable();
         } else {
-            e.pusher().disable();
+            e.target().disable();
         }
     }
 
     public synchronized void restart(String id) {
-        entry(id).pusher().restart();
+        entry(id).target().restart();
     }
 
     public synchronized boolean contains(String id) {
@@ -109,13 +128,13 @@ public final class TargetRegistry {
     }
 
     public synchronized TargetHealth health(String id) {
-        return entry(id).pusher().health();
+        return entry(id).target().health();
     }
 
     public synchronized List<TargetHealth> health() {
         List<TargetHealth> list = new ArrayList<>();
         for (Entry e : entries.values()) {
-            list.add(e.pusher().health());
+            list.add(e.target().health());
         }
         return list;
     }
@@ -125,8 +144,8 @@ public final class TargetRegistry {
         List<Future<Void>> stops = new ArrayList<>();
         synchronized (this) {
             for (Entry e : entries.values()) {
-                e.feed().unsubscribe(e.pusher());
-                stops.add(e.pusher().stop());
+                e.feed().unsubscribe(e.target());
+                stops.add(e.target().stop());
             }
             entries.clear();
         }

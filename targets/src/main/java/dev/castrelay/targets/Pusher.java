@@ -2,7 +2,6 @@ package dev.castrelay.targets;
 
 import dev.castrelay.config.Defaults;
 import dev.castrelay.rtmp.RtmpUrl;
-import dev.castrelay.rtmp.media.LoopBoundListener;
 import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.rtmp.media.VideoCodec;
 import dev.castrelay.rtmp.media.VideoTag;
@@ -28,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * policy. {@link #onPacket} never blocks: packets hop onto this pusher's event loop, where all of its state lives,
  * so a slow or dead platform costs the hub and the other targets nothing.
  */
-public final class Pusher implements LoopBoundListener {
+public final class Pusher implements Target {
 
     private static final Logger log = LoggerFactory.getLogger(Pusher.class);
     /** How often health is evaluated: stalls and lag are seen within a quarter second of crossing a limit. */
@@ -81,20 +80,24 @@ public final class Pusher implements LoopBoundListener {
         this.status = new TargetStatus(spec.id());
     }
 
+    @Override
     public String id() {
         return spec.id();
     }
 
     /** The GOP cache a (re)connection starts from; call before {@link #start}. */
+    @Override
     public void replayFrom(GopReplay replay) {
         this.gopReplay = replay;
     }
 
+    @Override
     public TargetSpec spec() {
         return spec;
     }
 
     /** Starts enabled (waiting for media) or disabled. */
+    @Override
     public void start(boolean enable) {
         loop.execute(() -> {
             // Every pusher ticks on the same quarter-second boundaries: a loop carrying many targets wakes once
@@ -410,6 +413,7 @@ public final class Pusher implements LoopBoundListener {
     }
 
     /** Stops sending and keeps the target; persisted by the caller. */
+    @Override
     public void disable() {
         loop.execute(() -> {
             enabled = false;
@@ -419,6 +423,7 @@ public final class Pusher implements LoopBoundListener {
         });
     }
 
+    @Override
     public void enable() {
         loop.execute(() -> {
             if (enabled) {
@@ -432,6 +437,7 @@ public final class Pusher implements LoopBoundListener {
     }
 
     /** Reconnects now and resets the backoff (and a {@code failed} state). */
+    @Override
     public void restart() {
         loop.execute(() -> {
             if (!enabled) {
@@ -452,6 +458,7 @@ public final class Pusher implements LoopBoundListener {
     }
 
     /** Unpublishes (FCUnpublish, deleteStream) and closes; the future completes when the socket is closed. */
+    @Override
     public Future<Void> stop() {
         Promise<Void> done = loop.newPromise();
         loop.execute(() -> {
@@ -499,6 +506,7 @@ public final class Pusher implements LoopBoundListener {
     }
 
     /** A consistent-enough snapshot for health reports; safe from any thread. */
+    @Override
     public TargetHealth health() {
         return status.snapshot(spec, meter);
     }

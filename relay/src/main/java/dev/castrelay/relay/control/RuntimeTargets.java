@@ -74,6 +74,11 @@ public final class RuntimeTargets {
         return config.withTargets(registry.configs());
     }
 
+    /** The config as loaded from the file: whose archive directories a runtime archive target may use. */
+    public RelayConfig fileConfig() {
+        return config;
+    }
+
     public synchronized void add(TargetConfig target) throws IOException {
         registry.add(target);
         addedAtRuntime.add(target.id());

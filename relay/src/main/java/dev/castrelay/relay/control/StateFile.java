@@ -108,7 +108,7 @@ public final class StateFile {
         Set<String> fromConfig = new LinkedHashSet<>();
         RelayConfig empty = config.withTargets(List.of());
         for (int i = 0; i < saved.size(); i++) {
-            TargetResult r = ConfigLoader.readTarget(saved.get(i), empty.withTargets(result));
+            TargetResult r = ConfigLoader.readTarget(saved.get(i), empty.withTargets(result), config);
             if (!r.usable()) {
                 throw refused("target #" + (i + 1) + " of " + saved.size() + ": " + r.errors().stream()
                         .map(Problem::toString)
@@ -243,6 +243,9 @@ public final class StateFile {
             o.putObject("reconnect").put("maxSeconds", t.reconnect().maxSeconds())
                     .put("refusedMaxSeconds", t.reconnect().refusedMaxSeconds())
                     .put("maxRefusals", t.reconnect().maxRefusals());
+        }
+        if (t.archive() != null) {
+            o.put("segmentMinutes", t.archive().segmentMinutes()).put("minFreeMB", t.archive().minFreeMB());
         }
         return o;
     }

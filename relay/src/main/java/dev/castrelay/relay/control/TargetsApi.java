@@ -73,7 +73,7 @@ final class TargetsApi {
         if (id != null && registry.contains(id)) {
             throw duplicate(id);
         }
-        TargetResult result = ConfigLoader.readTarget(body, runtime.current());
+        TargetResult result = ConfigLoader.readTarget(body, runtime.current(), runtime.fileConfig());
         if (!result.usable()) {
             List<String> keys = body.path("key").isTextual() ? List.of(body.path("key").asText()) : List.of();
             String problems = result.errors().stream().map(Problem::toString).collect(Collectors.joining("; "));

@@ -10,10 +10,13 @@ import dev.castrelay.testkit.Ffprobe;
 import dev.castrelay.testkit.MediaInfo;
 import dev.castrelay.testkit.NginxRtmpSink;
 import dev.castrelay.testkit.Processes;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,6 +31,9 @@ class BackupIngestTest {
     private static final String PRIMARY_KEY = "primary-key-e2e";
     private static final String BACKUP_KEY = "backup-key-e2e";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path archive;
 
     @Test
     void primaryKilledThenBackThePlatformSeesOneContinuousPublish() throws Exception {
@@ -77,7 +83,7 @@ class BackupIngestTest {
         try (NginxRtmpSink sink = NginxRtmpSink.start()) {
             try (Relay relay = Relay.start(PassthroughConfig.ingestKey(PRIMARY_KEY)
                          .backup(BACKUP_KEY, "{ lossMillis: 1000, returnAfterSeconds: 600 }")
-                         .target(sink.url(), "platform").load());
+                         .target(sink.url(), "platform").archive(archive, "").load());
                  FfmpegPublisher primary = encoder().publish(url(relay, PRIMARY_KEY))) {
                 awaitActive(relay, "primary", TIMEOUT); // the primary is the program from the start
                 FfmpegPublisher backup = encoder().publish(url(relay, BACKUP_KEY));
@@ -103,6 +109,12 @@ class BackupIngestTest {
             // About 7 s on air, one of them frozen until the switch: at least 5 s of frames at 30 fps.
             assertThat(got.video().frames()).as("frames recorded").isGreaterThan(150);
             assertThat(Ffprobe.decodeErrors(recording)).as("decode errors across the failover").isEmpty();
+            // The archive too: the backup's rebased timestamps and identical codec settings continue the same file.
+            List<Path> files = ArchiveEndToEndTest.files(archive);
+            assertThat(files).as("archive files across the failover").hasSize(1);
+            assertThat(Ffprobe.probe(files.get(0)).durationSeconds()).as("archive duration")
+                    .isCloseTo(got.durationSeconds(), Offset.offset(1.0));
+            assertThat(Ffprobe.decodeErrors(files.get(0))).as("archive decode errors across the failover").isEmpty();
         }
     }
 

@@ -22,6 +22,7 @@ final class PassthroughConfig {
     private String stateFile;
     private String backupKey;
     private String failover;
+    private String archive;
 
     private record Target(String serverUrl, String key) {
     }
@@ -48,6 +49,16 @@ final class PassthroughConfig {
     PassthroughConfig backup(String key, String failover) {
         this.backupKey = key;
         this.failover = failover;
+        return this;
+    }
+
+    /**
+     * An archive target {@code archive} recording the passthrough rendition into {@code dir}, with
+     * {@code settings} (a YAML flow-mapping body such as {@code "segmentMinutes: 0.05, minFreeMB: 0"}).
+     */
+    PassthroughConfig archive(java.nio.file.Path dir, String settings) {
+        this.archive = "  - { id: archive, platform: archive, url: \"" + dir.toUri() + "\", rendition: source"
+                + (settings.isEmpty() ? "" : ", " + settings) + " }\n";
         return this;
     }
 
@@ -92,6 +103,9 @@ final class PassthroughConfig {
                     .append("    url: ").append(t.serverUrl()).append('\n')
                     .append("    key: ").append(t.key()).append('\n')
                     .append("    rendition: source\n");
+        }
+        if (archive != null) {
+            y.append(archive);
         }
         return y.toString();
     }

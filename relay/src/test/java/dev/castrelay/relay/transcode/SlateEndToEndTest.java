@@ -6,11 +6,15 @@ import dev.castrelay.testkit.Ffprobe;
 import dev.castrelay.testkit.MediaInfo;
 import dev.castrelay.testkit.NginxRtmpSink;
 import dev.castrelay.transcoder.RenditionHealth;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,6 +51,8 @@ class SlateEndToEndTest {
     /** Where the outage lies on the renditions' clock (s), from wall times relative to the first encoded frame. */
     private double outageStart;
     private double outageEnd;
+    @TempDir
+    static Path archiveDir;
 
     @BeforeAll
     void dropTheIngestAndComeBack() throws Exception {
@@ -58,6 +64,7 @@ class SlateEndToEndTest {
                         + "preset: ultrafast")
                 .target("platform-16x9", "main", sinks.get("main").url(), "main-key")
                 .target("platform-9x16", "vertical", sinks.get("vertical").url(), "vertical-key")
+                .archive("archive", "main", archiveDir)
                 .load());
         try {
             String url = TranscodeEndToEndTest.ingestUrl(relay, KEY);
@@ -164,6 +171,25 @@ class SlateEndToEndTest {
                 .extracting(MediaInfo.Video::width, MediaInfo.Video::height).containsExactly(960, 540);
         assertThat(Ffprobe.probe(recordings.get("vertical")).video())
                 .extracting(MediaInfo.Video::width, MediaInfo.Video::height).containsExactly(360, 640);
+    }
+
+    @Test
+    void theArchiveRecordsTheProgramThroughTheSlateInOneFileWithoutAGap() throws IOException {
+        List<Path> files;
+        try (var list = Files.list(archiveDir)) {
+            files = list.toList();
+        }
+        assertThat(files).as("archive files").hasSize(1);
+        Path file = files.get(0);
+        Timeline t = Timeline.of(file);
+        assertThat(Timeline.nonIncreasing(t.video())).as("archive video").isEmpty();
+        assertThat(Timeline.nonIncreasing(t.audio())).as("archive audio").isEmpty();
+        assertThat(Timeline.gapsLongerThan(t.video(), 2 / FPS + MS_ROUNDING)).as("archive video gaps").isEmpty();
+        assertThat(Timeline.gapsLongerThan(t.audio(), 2 * AAC_FRAME_SECONDS + MS_ROUNDING)).as("archive audio gaps")
+                .isEmpty();
+        assertThat(Ffprobe.probe(file).durationSeconds()).as("archive duration")
+                .isCloseTo(Ffprobe.probe(recordings.get("main")).durationSeconds(), Offset.offset(1.0));
+        assertThat(Ffprobe.decodeErrors(file)).as("archive decode errors").isEmpty();
     }
 
     private <T extends AutoCloseable> T open(T peer) {

@@ -64,6 +64,15 @@ public final class TranscodeConfig {
         return this;
     }
 
+    /** An archive target {@code id} recording rendition {@code rendition} into {@code dir}. */
+    public TranscodeConfig archive(String id, String rendition, java.nio.file.Path dir) {
+        targets.add("  - id: " + id + "\n"
+                + "    platform: archive\n"
+                + "    url: \"" + dir.toUri() + "\"\n"
+                + "    rendition: " + rendition + "\n");
+        return this;
+    }
+
     public String yaml() {
         StringBuilder y = new StringBuilder()
                 .append("ingest:\n")
