@@ -1,6 +1,7 @@
 package dev.castrelay.relay;
 
 import dev.castrelay.config.ListenAddress;
+import dev.castrelay.config.Platform;
 import dev.castrelay.config.RelayConfig;
 import dev.castrelay.config.RenditionConfig;
 import dev.castrelay.config.RtmpLimitsConfig;
@@ -224,7 +225,9 @@ public final class Relay implements AutoCloseable {
         boolean allLive = true;
         for (TargetHealth t : targetHealth) {
             boolean live = t.state() == TargetState.LIVE;
-            anyLive |= live || t.state() == TargetState.DEGRADED;
+            // An archive is a copy for later, not a platform: a relay that reaches no platform is CRITICAL
+            // however well its disk records.
+            anyLive |= (live || t.state() == TargetState.DEGRADED) && !Platform.ARCHIVE.id().equals(t.platform());
             if (t.state() != TargetState.DISABLED && !live) {
                 allLive = false;
             }

@@ -91,6 +91,22 @@ class ArchiveEndToEndTest {
         }
     }
 
+    @Test
+    void aRelayThatReachesNoPlatformIsCriticalHoweverWellItsArchiveRecords() throws Exception {
+        Path archive = Files.createDirectory(dir.resolve("archive"));
+        NginxRtmpSink gone = NginxRtmpSink.start();
+        String url = gone.url();
+        gone.close(); // the only platform is down for the whole broadcast
+        try (Relay relay = Relay.start(PassthroughConfig.ingestKey(INGEST_KEY).target(url, "unreachable")
+                .archive(archive, "").load());
+             FfmpegPublisher encoder = FfmpegPublisher.builder().size(640, 360).fps(FPS).untilStopped()
+                     .publish(PassthroughEndToEndTest.ingestUrl(relay, INGEST_KEY))) {
+            await().atMost(TIMEOUT).until(() -> state(relay, "archive") == TargetState.LIVE);
+            assertThat(relay.health().status()).as("status with only the archive live")
+                    .isEqualTo(dev.castrelay.relay.RelayHealth.CRITICAL);
+        }
+    }
+
     static void publish(Relay relay, Duration duration) throws Exception {
         publish(relay, duration, 2);
     }
