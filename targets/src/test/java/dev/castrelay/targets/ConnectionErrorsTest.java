@@ -21,7 +21,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ProblemsTest {
+class ConnectionErrorsTest {
 
     private static final String KEY = "live_8f3k2j?secret=s3cr3t";
 
