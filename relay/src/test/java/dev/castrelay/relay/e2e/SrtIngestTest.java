@@ -1,0 +1,130 @@
+package dev.castrelay.relay.e2e;
+
+import dev.castrelay.ingest.IngestHealth;
+import dev.castrelay.relay.Relay;
+import dev.castrelay.relay.transcode.TranscodeConfig;
+import dev.castrelay.targets.TargetState;
+import dev.castrelay.testkit.FfmpegPublisher;
+import dev.castrelay.testkit.Ffprobe;
+import dev.castrelay.testkit.FreePorts;
+import dev.castrelay.testkit.LossyUdpRelay;
+import dev.castrelay.testkit.MediaInfo;
+import dev.castrelay.testkit.NginxRtmpSink;
+import dev.castrelay.transcoder.RenditionHealth;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * SRT ingest end to end, with Debian's ffmpeg as the encoder (MPEG-TS over SRT, as OBS sends it) and nginx-rtmp as
+ * the platform: through a lossy uplink to a transcoded rendition, to a passthrough rendition, and with callers that
+ * present a wrong key or a wrong passphrase while the real encoder publishes.
+ */
+class SrtIngestTest {
+
+    private static final String KEY = "srt-e2e-key";
+    private static final String PASSPHRASE = "srt-e2e-passphrase";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void twentySecondsThroughALossyUplinkReachTheTranscodedPlatformWhole() throws Exception {
+        int srtPort = FreePorts.nextUdp();
+        Duration published = Duration.ofSeconds(20);
+        Path recording;
+        long pictures;
+        long dropped;
+        long forwarded;
+        try (NginxRtmpSink sink = NginxRtmpSink.start()) {
+            try (Relay relay = Relay.start(TranscodeConfig.ingestKey(KEY)
+                         .srt("listen: 127.0.0.1:" + srtPort + ", latencyMillis: 400, passphrase: " + PASSPHRASE)
+                         .rendition("main", "width: 640, height: 360, fps: 30, bitrate: 800k, keyframeSeconds: 2, "
+                                 + "preset: ultrafast")
+                         .target("platform", "main", sink.url(), "main-key").load());
+                 LossyUdpRelay uplink = LossyUdpRelay.start(srtPort, 0.03, 40);
+                 FfmpegPublisher publisher = FfmpegPublisher.builder().size(640, 360).fps(30).duration(published)
+                         .videoBitrateKbps(1500).publish(srtUrl(uplink.port(), "#!::r=live/" + KEY + ",m=publish",
+                                 PASSPHRASE))) {
+                await().atMost(TIMEOUT).until(() -> inputLive(relay, "srt"));
+                assertThat(publisher.awaitExit(published.plus(TIMEOUT))).as(publisher.stderrTail()).isZero();
+                // The last packets arrive within the latency window; then the input ends and the slate starts.
+                await().atMost(TIMEOUT).until(() -> relay.health().ingest().state().id().equals("lost"));
+                long slate = relay.health().renditions().stream().mapToLong(RenditionHealth::slateFrames).sum();
+                dropped = uplink.dropped();
+                forwarded = uplink.forwarded();
+                recording = null;
+                pictures = -slate;
+            }
+            recording = sink.awaitRecording(TIMEOUT);
+            MediaInfo got = Ffprobe.probe(recording);
+            pictures += got.video().frames();
+            System.out.printf("SRT through 3%% loss: %d of %d datagrams dropped; %.1f s recorded, %d frames of picture "
+                    + "(not slate)%n", dropped, dropped + forwarded, got.durationSeconds(), pictures);
+            assertThat(dropped).as("datagrams the uplink dropped").isGreaterThan((dropped + forwarded) / 100);
+            assertThat(got.durationSeconds()).as("seconds recorded").isGreaterThanOrEqualTo(19.0);
+            assertThat(pictures).as("frames of picture at 30 fps (19 s = 570)").isGreaterThanOrEqualTo(570);
+            assertThat(Ffprobe.decodeErrors(recording)).as("decode errors").isEmpty();
+        }
+    }
+
+    @Test
+    void aPassthroughPlatformGetsTheStreamWhileWrongKeyAndWrongPassphraseAreRefused() throws Exception {
+        int srtPort = FreePorts.nextUdp();
+        Duration published = Duration.ofSeconds(12);
+        try (NginxRtmpSink sink = NginxRtmpSink.start()) {
+            try (Relay relay = Relay.start(TranscodeConfig.ingestKey(KEY)
+                         .srt("listen: 127.0.0.1:" + srtPort + ", passphrase: " + PASSPHRASE)
+                         .passthrough("source")
+                         .target("platform", "source", sink.url(), "source-key").load());
+                 FfmpegPublisher publisher = encoder(published).publish(srtUrl(srtPort, "live/" + KEY, PASSPHRASE))) {
+                await().atMost(TIMEOUT).until(() -> inputLive(relay, "srt")
+                        && relay.health().targets().get(0).state() == TargetState.LIVE);
+                try (FfmpegPublisher wrongKey = encoder(published).publish(srtUrl(srtPort,
+                             "#!::r=live/not-the-key,m=publish", PASSPHRASE));
+                     FfmpegPublisher wrongPassphrase = encoder(published).publish(srtUrl(srtPort,
+                             "#!::r=live/" + KEY + ",m=publish", "not-the-passphrase"));
+                     FfmpegPublisher noPassphrase = encoder(published).publish(srtUrl(srtPort, "live/" + KEY, null))) {
+                    for (FfmpegPublisher refused : new FfmpegPublisher[] {wrongKey, wrongPassphrase, noPassphrase}) {
+                        assertThat(refused.awaitExit(TIMEOUT)).as("refused caller's exit code; "
+                                + refused.stderrTail()).isNotZero();
+                    }
+                }
+                assertThat(publisher.isAlive()).as("the real encoder still publishing").isTrue();
+                IngestHealth.Input input = relay.health().ingest().inputs().get(0);
+                assertThat(input.state().id()).isEqualTo("live");
+                assertThat(input.protocol()).isEqualTo("srt");
+                assertThat(relay.health().ingest().video().codec()).isEqualTo("h264");
+                assertThat(relay.health().ingest().video().width()).isEqualTo(640);
+                assertThat(publisher.awaitExit(published.plus(TIMEOUT))).as(publisher.stderrTail()).isZero();
+                assertThat(relay.health().targets().get(0).reconnects()).as("the platform's reconnects").isZero();
+            }
+            sink.awaitPublishSessions(1, TIMEOUT);
+            assertThat(sink.publishSessions()).as("publishes at the platform").isEqualTo(1);
+            Path recording = sink.awaitRecording(TIMEOUT);
+            MediaInfo got = Ffprobe.probe(recording);
+            assertThat(got.video().codec()).isEqualTo("h264");
+            assertThat(got.audio().codec()).isEqualTo("aac");
+            assertThat(got.video().frames()).as("frames passed through (12 s at 30 fps)")
+                    .isGreaterThan((int) (published.toSeconds() * 30 * 0.9));
+            assertThat(Ffprobe.decodeErrors(recording)).as("decode errors").isEmpty();
+        }
+    }
+
+    private static FfmpegPublisher.Builder encoder(Duration duration) {
+        return FfmpegPublisher.builder().size(640, 360).fps(30).gopSeconds(1).duration(duration);
+    }
+
+    /** The URL an encoder is given: the streamid and the passphrase as query options, as OBS takes them. */
+    static String srtUrl(int port, String streamId, String passphrase) {
+        return "srt://127.0.0.1:" + port + "?streamid=" + streamId
+                + (passphrase == null ? "" : "&passphrase=" + passphrase);
+    }
+
+    private static boolean inputLive(Relay relay, String protocol) {
+        return relay.health().ingest().inputs().stream()
+                .anyMatch(i -> i.state().id().equals("live") && i.protocol().equals(protocol));
+    }
+}
