@@ -113,8 +113,75 @@ class SrtIngestTest {
         }
     }
 
+    @Test
+    void hevcOverSrtIsTranscodedToH264() throws Exception {
+        int srtPort = FreePorts.nextUdp();
+        Duration published = Duration.ofSeconds(8);
+        try (NginxRtmpSink sink = NginxRtmpSink.start()) {
+            long slate;
+            try (Relay relay = Relay.start(TranscodeConfig.ingestKey(KEY)
+                         .srt("listen: 127.0.0.1:" + srtPort)
+                         .rendition("main", "width: 640, height: 360, fps: 30, bitrate: 800k, keyframeSeconds: 2, "
+                                 + "preset: ultrafast")
+                         .target("platform", "main", sink.url(), "main-key").load());
+                 // FFmpeg 7.1's program (libx265), as a hardware encoder or OBS would send HEVC over SRT.
+                 FfmpegPublisher publisher = encoder(published).videoCodec("hevc").videoBitrateKbps(800)
+                         .publish(srtUrl(srtPort, "live/" + KEY, null))) {
+                await().atMost(TIMEOUT).until(() -> relay.health().ingest().video() != null);
+                assertThat(relay.health().ingest().video().codec()).isEqualTo("hevc");
+                assertThat(publisher.awaitExit(published.plus(TIMEOUT))).as(publisher.stderrTail()).isZero();
+                await().atMost(TIMEOUT).until(() -> relay.health().ingest().state().id().equals("lost"));
+                slate = relay.health().renditions().stream().mapToLong(RenditionHealth::slateFrames).sum();
+            }
+            MediaInfo got = Ffprobe.probe(sink.awaitRecording(TIMEOUT));
+            assertThat(got.video().codec()).isEqualTo("h264");
+            assertThat(got.video().frames() - slate).as("frames transcoded from HEVC (8 s at 30 fps)")
+                    .isGreaterThan((int) (published.toSeconds() * 30 * 0.85));
+        }
+    }
+
+    @Test
+    void aBackupEncoderOverSrtTakesOverFromAnRtmpPrimary() throws Exception {
+        int srtPort = FreePorts.nextUdp();
+        try (NginxRtmpSink sink = NginxRtmpSink.start();
+             Relay relay = Relay.start(TranscodeConfig.ingestKey(KEY)
+                     .backup("backup-" + KEY, "{ lossMillis: 1000, returnAfterSeconds: 600 }")
+                     .srt("listen: 127.0.0.1:" + srtPort)
+                     .passthrough("source")
+                     .target("platform", "source", sink.url(), "source-key").load());
+             FfmpegPublisher primary = encoder(null).publish("rtmp://127.0.0.1:" + relay.ingestAddress().getPort()
+                     + "/live/" + KEY)) {
+            await().atMost(TIMEOUT).until(() -> "primary".equals(relay.health().ingest().active()));
+            FfmpegPublisher backup = encoder(null).publish(srtUrl(srtPort, "#!::r=live/backup-" + KEY + ",m=publish",
+                    null));
+            // The standby is ready once its pictures flow (a keyframe in its GOP cache).
+            await().atMost(TIMEOUT).until(() -> inputLive(relay, "srt")
+                    && relay.health().ingest().inputs().get(1).video() != null
+                    && relay.health().ingest().inputs().get(1).video().fps() > 0
+                    && relay.health().targets().get(0).state() == TargetState.LIVE);
+            Thread.sleep(1_000);
+            IngestHealth.Input standby = relay.health().ingest().inputs().get(1);
+            assertThat(standby.role()).isEqualTo("backup");
+            assertThat(standby.protocol()).isEqualTo("srt");
+            assertThat(relay.health().ingest().inputs().get(0).protocol()).isEqualTo("rtmp");
+
+            primary.kill();
+            long killed = System.nanoTime();
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                    .until(() -> "backup".equals(relay.health().ingest().active()));
+            System.out.printf("RTMP primary killed: the SRT backup is the program %.2f s later%n",
+                    (System.nanoTime() - killed) / 1e9);
+            Thread.sleep(2_000);
+            assertThat(relay.health().targets().get(0).state()).isEqualTo(TargetState.LIVE);
+            assertThat(relay.health().targets().get(0).reconnects()).as("the platform's reconnects").isZero();
+            backup.close();
+        }
+    }
+
+    /** A 640x360 30 fps encoder with 1 s GOPs, publishing for {@code duration} (null: until stopped). */
     private static FfmpegPublisher.Builder encoder(Duration duration) {
-        return FfmpegPublisher.builder().size(640, 360).fps(30).gopSeconds(1).duration(duration);
+        FfmpegPublisher.Builder b = FfmpegPublisher.builder().size(640, 360).fps(30).gopSeconds(1);
+        return duration == null ? b.untilStopped() : b.duration(duration);
     }
 
     /** The URL an encoder is given: the streamid and the passphrase as query options, as OBS takes them. */
