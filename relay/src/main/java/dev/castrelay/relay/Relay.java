@@ -107,7 +107,7 @@ public final class Relay implements AutoCloseable {
         try {
             // SRT publishers' packets are handed to the same loop as RTMP's: downstream, an input is an input.
             srt = srtConfig == null ? null : SrtIngestServer.start(srtConfig, policy, ingestLoop,
-                    config.ingest().limits().maxMessageSize());
+                    config.ingest().limits());
         } catch (RuntimeException e) {
             ingest.close();
             stopAfterFailedStart();

@@ -49,22 +49,20 @@ final class FlvVideo {
         List<byte[]> auVps = new ArrayList<>();
         List<byte[]> auSps = new ArrayList<>();
         List<byte[]> auPps = new ArrayList<>();
-        ByteArrayOutputStream body = new ByteArrayOutputStream(size + 16);
         boolean keyframe = false;
         boolean hasPicture = false;
+        int frameBytes = 0;
         for (AnnexB.Nal nal : nals) {
-            int type = hevc ? (au[nal.offset()] >> 1) & 0x3F : au[nal.offset()] & 0x1F;
-            byte[] bytes = Arrays.copyOfRange(au, nal.offset(), nal.offset() + nal.length());
+            int type = type(au, nal);
             switch (kind(type)) {
-                case VPS -> auVps.add(bytes);
-                case SPS -> auSps.add(bytes);
-                case PPS -> auPps.add(bytes);
+                case VPS -> auVps.add(copy(au, nal));
+                case SPS -> auSps.add(copy(au, nal));
+                case PPS -> auPps.add(copy(au, nal));
                 case DELIMITER -> { } // FLV frames carry no access unit delimiter
                 case OTHER -> {
                     keyframe |= isRandomAccess(type);
                     hasPicture |= isPicture(type);
-                    writeLength(body, bytes.length);
-                    body.writeBytes(bytes);
+                    frameBytes += 4 + nal.length();
                 }
             }
         }
@@ -88,10 +86,40 @@ final class FlvVideo {
         }
         byte[] frame = null;
         if (hasPicture) {
-            frame = hevc ? exTag(EX_CODED_FRAMES, keyframe, compositionTime, body.toByteArray(), true)
-                    : avcTag(keyframe, 1, compositionTime, body.toByteArray());
+            // The tag header, then every NAL unit but parameter sets and delimiters, each behind its 4-byte length:
+            // written once, straight from the access unit.
+            int header = hevc ? 8 : 5;
+            frame = new byte[header + frameBytes];
+            if (hevc) {
+                writeExHeader(frame, EX_CODED_FRAMES, keyframe, compositionTime, true);
+            } else {
+                writeAvcHeader(frame, keyframe, 1, compositionTime);
+            }
+            int at = header;
+            for (AnnexB.Nal nal : nals) {
+                if (kind(type(au, nal)) == Kind.OTHER) {
+                    putInt(frame, at, nal.length());
+                    System.arraycopy(au, nal.offset(), frame, at + 4, nal.length());
+                    at += 4 + nal.length();
+                }
+            }
         }
         return new Tags(sequenceHeader, frame, keyframe);
+    }
+
+    private int type(byte[] au, AnnexB.Nal nal) {
+        return hevc ? (au[nal.offset()] >> 1) & 0x3F : au[nal.offset()] & 0x1F;
+    }
+
+    private static byte[] copy(byte[] au, AnnexB.Nal nal) {
+        return Arrays.copyOfRange(au, nal.offset(), nal.offset() + nal.length());
+    }
+
+    private static void putInt(byte[] b, int at, int value) {
+        b[at] = (byte) (value >>> 24);
+        b[at + 1] = (byte) (value >>> 16);
+        b[at + 2] = (byte) (value >>> 8);
+        b[at + 3] = (byte) value;
     }
 
     /** Whether a configuration record has been seen: frames before it cannot be decoded by anyone. */
@@ -129,34 +157,36 @@ final class FlvVideo {
         return hevc ? type <= 31 : type >= 1 && type <= 5;
     }
 
-    private static void writeLength(ByteArrayOutputStream out, int length) {
-        out.write(length >>> 24);
-        out.write(length >>> 16);
-        out.write(length >>> 8);
-        out.write(length);
-    }
-
     /** Legacy FLV AVC: frame type and codec 7, AVCPacketType, signed 24-bit composition time, data. */
     private static byte[] avcTag(boolean keyframe, int packetType, int compositionTime, byte[] data) {
         byte[] tag = new byte[5 + data.length];
+        writeAvcHeader(tag, keyframe, packetType, compositionTime);
+        System.arraycopy(data, 0, tag, 5, data.length);
+        return tag;
+    }
+
+    private static void writeAvcHeader(byte[] tag, boolean keyframe, int packetType, int compositionTime) {
         tag[0] = (byte) (keyframe ? AVC_KEYFRAME : AVC_INTER);
         tag[1] = (byte) packetType;
         putMedium(tag, 2, compositionTime);
-        System.arraycopy(data, 0, tag, 5, data.length);
-        return tag;
     }
 
     /** Enhanced RTMP: IsExHeader, frame type, packet type, FourCC, (coded frames: composition time), data. */
     private static byte[] exTag(int packetType, boolean keyframe, int compositionTime, byte[] data, boolean withCts) {
         int header = withCts ? 8 : 5;
         byte[] tag = new byte[header + data.length];
+        writeExHeader(tag, packetType, keyframe, compositionTime, withCts);
+        System.arraycopy(data, 0, tag, header, data.length);
+        return tag;
+    }
+
+    private static void writeExHeader(byte[] tag, int packetType, boolean keyframe, int compositionTime,
+                                      boolean withCts) {
         tag[0] = (byte) (EX_HEADER | ((keyframe ? 1 : 2) << 4) | packetType);
         System.arraycopy(HVC1, 0, tag, 1, 4);
         if (withCts) {
             putMedium(tag, 5, compositionTime);
         }
-        System.arraycopy(data, 0, tag, header, data.length);
-        return tag;
     }
 
     private static void putMedium(byte[] b, int at, int value) {

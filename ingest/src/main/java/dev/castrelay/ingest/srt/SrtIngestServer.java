@@ -1,6 +1,7 @@
 package dev.castrelay.ingest.srt;
 
 import dev.castrelay.config.ListenAddress;
+import dev.castrelay.config.RtmpLimitsConfig;
 import dev.castrelay.config.SrtConfig;
 import dev.castrelay.ingest.IngestException;
 import dev.castrelay.ingest.IngestPolicy;
@@ -58,6 +59,8 @@ public final class SrtIngestServer implements AutoCloseable {
     private final IngestPolicy policy;
     private final EventExecutor delivery;
     private final int maxFrameBytes;
+    private final long firstMediaMillis;
+    private final long idleMillis;
     private final Set<SrtPublisher> publishers = ConcurrentHashMap.newKeySet();
     private final WarningSummary listenerWarnings = new WarningSummary(log, "SRT listener warnings", 60,
             TimeUnit.SECONDS);
@@ -70,12 +73,14 @@ public final class SrtIngestServer implements AutoCloseable {
     private volatile IntPointer opening;
 
     private SrtIngestServer(ListenAddress address, SrtConfig config, IngestPolicy policy, EventExecutor delivery,
-                            int maxFrameBytes) {
+                            RtmpLimitsConfig limits) {
         this.address = address;
         this.config = config;
         this.policy = policy;
         this.delivery = delivery;
-        this.maxFrameBytes = maxFrameBytes;
+        this.maxFrameBytes = limits.maxMessageSize();
+        this.firstMediaMillis = limits.publishTimeoutMs();
+        this.idleMillis = limits.idleTimeoutMs();
         this.acceptor = new Thread(this::acceptLoop, "srt-accept");
         acceptor.setDaemon(true);
     }
@@ -84,17 +89,19 @@ public final class SrtIngestServer implements AutoCloseable {
      * Binds {@code config.listen()} and starts accepting.
      *
      * @param policy        who may publish, and where their streams go
-     * @param delivery      the event loop that hands packets on (the RTMP ingest's)
-     * @param maxFrameBytes larger frames are dropped (ingest.limits.maxMessageSize)
+     * @param delivery the event loop that hands packets on (the RTMP ingest's)
+     * @param limits   {@code ingest.limits}: frames over {@code maxMessageSize} are dropped; the first media must
+     *                 come within {@code publishTimeoutMs}, and a stream without media for {@code idleTimeoutMs}
+     *                 is closed, as over RTMP
      * @throws IngestException when the port is taken
      */
     public static SrtIngestServer start(SrtConfig config, IngestPolicy policy, EventExecutor delivery,
-                                        int maxFrameBytes) {
+                                        RtmpLimitsConfig limits) {
         ListenAddress address = ListenAddress.parse(config.listen());
         checkFree(address);
         FfmpegLogTap.install();
         avformat_network_init();
-        SrtIngestServer server = new SrtIngestServer(address, config, policy, delivery, maxFrameBytes);
+        SrtIngestServer server = new SrtIngestServer(address, config, policy, delivery, limits);
         server.acceptor.start();
         return server;
     }
@@ -165,7 +172,7 @@ public final class SrtIngestServer implements AutoCloseable {
                 refusal = e.getMessage();
             }
         }
-        SrtPublisher publisher = new SrtPublisher(io, flag, delivery, maxFrameBytes);
+        SrtPublisher publisher = new SrtPublisher(io, flag, delivery, maxFrameBytes, firstMediaMillis, idleMillis);
         IngestPolicy.Feed feed = null;
         if (refusal != null) {
             policy.refuse(CALLER, refusal);

@@ -11,6 +11,7 @@ import org.bytedeco.javacpp.IntPointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
@@ -47,15 +48,30 @@ final class SrtPublisher {
     private final EventExecutor delivery;
     private final int maxFrameBytes;
     private final WarningSummary warnings;
+    private final long firstMediaMillis;
+    private final long idleMillis;
+    /** When the last media packet was handed on (0: none yet); written by the reader, read by the watchdog. */
+    private volatile long lastMediaNanos;
+    private final long acceptedNanos = System.nanoTime();
+    private ScheduledFuture<?> watchdog;
     private volatile String closeReason;
     private IngestPolicy.Feed feed;
     private Thread thread;
 
-    SrtPublisher(AVIOContext io, IntPointer interrupt, EventExecutor delivery, int maxFrameBytes) {
+    /**
+     * @param firstMediaMillis the first picture or sound must come within this of the accept
+     *                         ({@code ingest.limits.publishTimeoutMs})
+     * @param idleMillis       a stream that sends no usable media this long is closed ({@code idleTimeoutMs}): SRT
+     *                         only notices a peer that sends nothing at all, not one that sends garbage
+     */
+    SrtPublisher(AVIOContext io, IntPointer interrupt, EventExecutor delivery, int maxFrameBytes,
+                 long firstMediaMillis, long idleMillis) {
         this.io = io;
         this.interrupt = interrupt;
         this.delivery = delivery;
         this.maxFrameBytes = maxFrameBytes;
+        this.firstMediaMillis = firstMediaMillis;
+        this.idleMillis = idleMillis;
         this.warnings = new WarningSummary(log, "SRT input warnings", 60, TimeUnit.SECONDS);
     }
 
@@ -71,6 +87,19 @@ final class SrtPublisher {
         }, "srt-" + feed.role().id());
         thread.setDaemon(true);
         thread.start();
+        watchdog = delivery.scheduleAtFixedRate(this::watch, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Closes a publisher whose stream brings no media: not MPEG-TS, or no codec the relay takes. */
+    private void watch() {
+        long now = System.nanoTime();
+        long last = lastMediaNanos;
+        if (last == 0 && now - acceptedNanos > TimeUnit.MILLISECONDS.toNanos(firstMediaMillis)) {
+            close("no H.264, HEVC or AAC frame within " + firstMediaMillis + " ms (ingest.limits.publishTimeoutMs): "
+                    + "the encoder must send MPEG-TS with H.264 or HEVC video and AAC audio");
+        } else if (last != 0 && now - last > TimeUnit.MILLISECONDS.toNanos(idleMillis)) {
+            close("no usable media for " + idleMillis + " ms (ingest.limits.idleTimeoutMs)");
+        }
     }
 
     /** Ends the connection (asynchronously: the reader notices within 100 ms and closes it). */
@@ -139,6 +168,7 @@ final class SrtPublisher {
         } catch (RuntimeException e) {
             log.warn("{}: closed after an error: {}", input, e.toString());
         } finally {
+            watchdog.cancel(false);
             FfmpegLogTap.forwardWarnings(null);
             av_packet_free(pkt);
             if (opened) {
@@ -154,6 +184,7 @@ final class SrtPublisher {
 
     /** Hands a packet (and its reference) to the ingest's event loop, in order. */
     private void deliver(MediaPacket p) {
+        lastMediaNanos = System.nanoTime();
         if (!hand(() -> {
             try {
                 feed.onPacket(p);

@@ -178,6 +178,61 @@ class SrtIngestTest {
         }
     }
 
+    @Test
+    void framesLostBeyondTheLatencyWindowAreSkippedWithALogLineAndThePlatformDecodesCleanly() throws Exception {
+        int srtPort = FreePorts.nextUdp();
+        Duration published = Duration.ofSeconds(10);
+        try (NginxRtmpSink sink = NginxRtmpSink.start(); LogCapture log = LogCapture.attach()) {
+            try (Relay relay = Relay.start(TranscodeConfig.ingestKey(KEY)
+                         .srt("listen: 127.0.0.1:" + srtPort + ", latencyMillis: 20")
+                         .passthrough("source")
+                         .target("platform", "source", sink.url(), "source-key").load());
+                 // 40 ms one way and a 20 ms window on both sides: a lost datagram's resend always comes too late.
+                 LossyUdpRelay uplink = LossyUdpRelay.start(srtPort, 0.02, 40);
+                 FfmpegPublisher publisher = encoder(published).publish(srtUrl(uplink.port(), "live/" + KEY, null)
+                         + "&latency=20000")) {
+                assertThat(publisher.awaitExit(published.plus(TIMEOUT))).as(publisher.stderrTail()).isZero();
+                await().atMost(TIMEOUT).until(() -> relay.health().ingest().state().id().equals("lost"));
+            }
+            assertThat(log.linesContaining("SRT primary input: a damaged")).as("log lines for damaged frames")
+                    .isNotEmpty();
+            assertThat(log.linesContaining("Rendition").stream().filter(l -> l.startsWith("ERROR")).toList())
+                    .isEmpty();
+            Path recording = sink.awaitRecording(TIMEOUT);
+            MediaInfo got = Ffprobe.probe(recording);
+            System.out.printf("SRT with a window shorter than the round trip: %d damaged-frame warnings, %d frames "
+                    + "passed through of %d sent%n", log.linesContaining("a damaged").size(), got.video().frames(),
+                    published.toSeconds() * 30);
+            assertThat(got.video().frames()).as("frames that reached the platform").isGreaterThan(30);
+            assertThat(Ffprobe.decodeErrors(recording)).as("decode errors at the platform").isEmpty();
+        }
+    }
+
+    @Test
+    void aCallerSendingSomethingOtherThanMpegTsIsClosedAndTheKeyStaysUsable() throws Exception {
+        int srtPort = FreePorts.nextUdp();
+        try (LogCapture log = LogCapture.attach();
+             Relay relay = Relay.start(TranscodeConfig.ingestKey(KEY)
+                     .srt("listen: 127.0.0.1:" + srtPort)
+                     .passthrough("source").load())) {
+            Process raw = dev.castrelay.testkit.Processes.start(new ProcessBuilder("ffmpeg", "-hide_banner",
+                    "-loglevel", "error", "-re", "-f", "lavfi", "-i", "testsrc=size=320x240:rate=10", "-t", "20",
+                    "-f", "rawvideo", srtUrl(srtPort, "live/" + KEY, null)));
+            try {
+                await().atMost(TIMEOUT).until(() -> !log.linesContaining("SRT primary input").isEmpty()
+                        && !inputLive(relay, "srt"));
+                assertThat(String.join("\n", log.linesContaining("SRT primary input")))
+                        .containsAnyOf("not MPEG-TS", "no H.264, HEVC or AAC frame");
+            } finally {
+                dev.castrelay.testkit.Processes.destroyTree(raw.toHandle(), Duration.ZERO);
+            }
+            try (FfmpegPublisher publisher = encoder(null).publish(srtUrl(srtPort, "live/" + KEY, null))) {
+                await().atMost(TIMEOUT).until(() -> inputLive(relay, "srt")
+                        && relay.health().ingest().video() != null);
+            }
+        }
+    }
+
     /** A 640x360 30 fps encoder with 1 s GOPs, publishing for {@code duration} (null: until stopped). */
     private static FfmpegPublisher.Builder encoder(Duration duration) {
         FfmpegPublisher.Builder b = FfmpegPublisher.builder().size(640, 360).fps(30).gopSeconds(1);
