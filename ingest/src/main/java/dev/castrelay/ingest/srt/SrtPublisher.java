@@ -18,6 +18,8 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_unref;
 import static org.bytedeco.ffmpeg.avformat.AVFormatContext.AVFMT_FLAG_CUSTOM_IO;
+import static org.bytedeco.ffmpeg.avformat.AVFormatContext.AVFMT_FLAG_NOFILLIN;
+import static org.bytedeco.ffmpeg.avformat.AVFormatContext.AVFMT_FLAG_NOPARSE;
 import static org.bytedeco.ffmpeg.global.avformat.av_find_input_format;
 import static org.bytedeco.ffmpeg.global.avformat.av_read_frame;
 import static org.bytedeco.ffmpeg.global.avformat.avformat_alloc_context;
@@ -129,7 +131,10 @@ final class SrtPublisher {
         boolean opened = false;
         try {
             format.pb(io);
-            format.flags(format.flags() | AVFMT_FLAG_CUSTOM_IO); // the SRT connection is closed below, by us
+            // The SRT connection is closed below, by us. No parser: each packet is one PES, one access unit as
+            // encoders send it (ETSI TS 101 154), keyframes and timestamps read by TsToFlv, and the corrupt flag of
+            // a PES that lost TS packets stays on that PES (a parser re-splitting the stream moves it, or loses it).
+            format.flags(format.flags() | AVFMT_FLAG_CUSTOM_IO | AVFMT_FLAG_NOPARSE | AVFMT_FLAG_NOFILLIN);
             format.interrupt_callback().callback(SrtIngestServer.INTERRUPT).opaque(interrupt);
             int r = avformat_open_input(format, (String) null, av_find_input_format("mpegts"), null);
             if (r < 0) {
