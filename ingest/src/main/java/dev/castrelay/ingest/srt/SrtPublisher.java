@@ -131,7 +131,8 @@ final class SrtPublisher {
         boolean opened = false;
         try {
             format.pb(io);
-            // The SRT connection is closed below, by us. No parser: each packet is one PES, one access unit as
+            // The SRT connection is closed below, by us. No parser: each packet is one PES (a large one in pieces,
+            // joined by TsToFlv), one access unit as
             // encoders send it (ETSI TS 101 154), keyframes and timestamps read by TsToFlv, and the corrupt flag of
             // a PES that lost TS packets stays on that PES (a parser re-splitting the stream moves it, or loses it).
             format.flags(format.flags() | AVFMT_FLAG_CUSTOM_IO | AVFMT_FLAG_NOPARSE | AVFMT_FLAG_NOFILLIN);
@@ -157,6 +158,7 @@ final class SrtPublisher {
                     continue;
                 }
                 if (r < 0) {
+                    converter.finish();
                     if (closeReason == null) {
                         log.info("{}: the publisher's stream ended ({})", input, r == AVERROR_EOF ? "end of stream"
                                 : r == AVERROR_EXIT ? "closed" : SrtIngestServer.error(r));

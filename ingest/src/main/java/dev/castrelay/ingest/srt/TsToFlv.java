@@ -46,6 +46,13 @@ final class TsToFlv {
     private boolean started;
     private boolean needKeyframe;
     private byte[] buffer = new byte[64 * 1024];
+    /** The video frame being gathered (its PES pieces): {@code auSize} bytes, -1 when none. */
+    private byte[] au = new byte[256 * 1024];
+    private int auSize = -1;
+    private long auDtsMs;
+    private int auCompositionTime;
+    private boolean auDamaged;
+    private boolean auTooLarge;
     /**
      * Where the next audio frame starts (ms on the TS clock), for ADTS frames without a timestamp of their own: a PES
      * packet holding several gives its PTS to the first only. NaN before the first.
@@ -84,33 +91,100 @@ final class TsToFlv {
             }
             return;
         }
-        boolean isVideoPacket = index == videoStream;
+        if (index == videoStream) {
+            videoPacket(pkt, stream.time_base());
+        } else {
+            audioPacket(pkt, stream.time_base(), format);
+        }
+    }
+
+    /**
+     * A video PES, or a piece of one: FFmpeg's demuxer hands a PES larger than its buffer (200 KiB: a keyframe at a
+     * high bitrate) over in pieces, only the first with the timestamps. The pieces are joined here, and the frame
+     * is converted when the next one starts (or the stream ends).
+     */
+    private void videoPacket(AVPacket pkt, AVRational tb) {
+        boolean damaged = (pkt.flags() & AV_PKT_FLAG_CORRUPT) != 0;
         long dts = pkt.dts() != AV_NOPTS_VALUE ? pkt.dts() : pkt.pts();
-        long pts = pkt.pts() != AV_NOPTS_VALUE ? pkt.pts() : dts;
-        AVRational tb = stream.time_base();
+        if (dts != AV_NOPTS_VALUE) {
+            flushVideo();
+            long pts = pkt.pts() != AV_NOPTS_VALUE ? pkt.pts() : dts;
+            auSize = 0;
+            auDtsMs = millis(dts, tb);
+            auCompositionTime = (int) (millis(pts, tb) - auDtsMs);
+            auDamaged = damaged;
+            auTooLarge = false;
+        } else if (auSize < 0) {
+            warnings.warn("{}: a piece of a video frame whose start was lost was skipped", input);
+            needKeyframe = true;
+            return;
+        } else {
+            auDamaged |= damaged;
+        }
+        int size = pkt.size();
+        if (auSize + size > maxFrameBytes) {
+            auTooLarge = true;
+            return;
+        }
+        if (au.length < auSize + size) {
+            au = java.util.Arrays.copyOf(au, Math.max(auSize + size, au.length * 2));
+        }
+        pkt.data().get(au, auSize, size);
+        auSize += size;
+    }
+
+    /** Converts the video frame gathered so far, if any. */
+    private void flushVideo() {
+        if (auSize < 0) {
+            return;
+        }
+        int size = auSize;
+        auSize = -1;
+        if (auDamaged) {
+            warnings.warn("{}: a damaged video frame (TS packets lost beyond what SRT recovered within its latency) "
+                    + "was skipped; video resumes at the next keyframe", input);
+            needKeyframe = true;
+        } else if (auTooLarge) {
+            warnings.warn("{}: a video frame exceeds the maximum {} bytes (ingest.limits.maxMessageSize); skipped",
+                    input, maxFrameBytes);
+            needKeyframe = true;
+        } else {
+            try {
+                video(au, size, auDtsMs, auCompositionTime);
+            } catch (IllegalArgumentException e) {
+                warnings.warn("{}: an unreadable video frame was skipped: {}", input, e.getMessage());
+                needKeyframe = true;
+            }
+        }
+    }
+
+    /** The stream ended: its last video frame is complete. */
+    void finish() {
+        flushVideo();
+    }
+
+    private void audioPacket(AVPacket pkt, AVRational tb, AVFormatContext format) {
+        long dts = pkt.dts() != AV_NOPTS_VALUE ? pkt.dts() : pkt.pts();
         long dtsMs;
         if (dts != AV_NOPTS_VALUE) {
             dtsMs = millis(dts, tb);
-        } else if (!isVideoPacket && !Double.isNaN(nextAudioMs)) {
+        } else if (!Double.isNaN(nextAudioMs)) {
             dtsMs = Math.round(nextAudioMs); // it follows the previous frame
         } else {
-            warnings.warn("{}: a {} frame without a timestamp was skipped", input, isVideoPacket ? "video" : "audio");
-            needKeyframe |= isVideoPacket;
+            warnings.warn("{}: an audio frame without a timestamp was skipped", input);
             return;
         }
-        long ctsMs = dts != AV_NOPTS_VALUE ? millis(pts, tb) - dtsMs : 0;
         if ((pkt.flags() & AV_PKT_FLAG_CORRUPT) != 0) {
-            warnings.warn("{}: a damaged {} frame (TS packets lost beyond what SRT recovered within its latency) "
-                    + "was skipped{}", input, isVideoPacket ? "video" : "audio",
-                    isVideoPacket ? "; video resumes at the next keyframe" : "");
-            needKeyframe |= isVideoPacket;
+            warnings.warn("{}: a damaged audio frame (TS packets lost beyond what SRT recovered within its latency) "
+                    + "was skipped", input);
+            audio.resendConfig();
+            nextAudioMs = Double.NaN;
             return;
         }
         int size = pkt.size();
         if (size > maxFrameBytes) {
-            warnings.warn("{}: a frame of {} bytes exceeds the maximum {} (ingest.limits.maxMessageSize); skipped",
-                    input, size, maxFrameBytes);
-            needKeyframe |= isVideoPacket;
+            warnings.warn("{}: an audio packet of {} bytes exceeds the maximum {} (ingest.limits.maxMessageSize); "
+                    + "skipped", input, size, maxFrameBytes);
             return;
         }
         if (buffer.length < size) {
@@ -118,15 +192,9 @@ final class TsToFlv {
         }
         pkt.data().get(buffer, 0, size);
         try {
-            if (isVideoPacket) {
-                video(buffer, size, dtsMs, (int) ctsMs);
-            } else {
-                audio(buffer, size, dtsMs, format);
-            }
+            audio(buffer, size, dtsMs, format);
         } catch (IllegalArgumentException e) {
-            warnings.warn("{}: an unreadable {} frame was skipped: {}", input, isVideoPacket ? "video" : "audio",
-                    e.getMessage());
-            needKeyframe |= isVideoPacket;
+            warnings.warn("{}: an unreadable audio frame was skipped: {}", input, e.getMessage());
         }
     }
 
