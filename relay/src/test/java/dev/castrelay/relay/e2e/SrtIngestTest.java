@@ -74,7 +74,7 @@ class SrtIngestTest {
     void aPassthroughPlatformGetsTheStreamWhileWrongKeyAndWrongPassphraseAreRefused() throws Exception {
         int srtPort = FreePorts.nextUdp();
         Duration published = Duration.ofSeconds(12);
-        try (NginxRtmpSink sink = NginxRtmpSink.start()) {
+        try (NginxRtmpSink sink = NginxRtmpSink.start(); LogCapture log = LogCapture.attach()) {
             try (Relay relay = Relay.start(TranscodeConfig.ingestKey(KEY)
                          .srt("listen: 127.0.0.1:" + srtPort + ", passphrase: " + PASSPHRASE)
                          .passthrough("source")
@@ -110,6 +110,11 @@ class SrtIngestTest {
             assertThat(got.video().frames()).as("frames passed through (12 s at 30 fps)")
                     .isGreaterThan((int) (published.toSeconds() * 30 * 0.9));
             assertThat(Ffprobe.decodeErrors(recording)).as("decode errors").isEmpty();
+            assertThat(log.linesContaining("refused publisher from an SRT caller: wrong stream key"))
+                    .as("the wrong key's refusal, logged").hasSize(1);
+            assertThat(String.join("\n", log.lines())).as("keys and passphrases in the log")
+                    .doesNotContain(KEY).doesNotContain("not-the-key").doesNotContain(PASSPHRASE)
+                    .doesNotContain("not-the-passphrase");
         }
     }
 
