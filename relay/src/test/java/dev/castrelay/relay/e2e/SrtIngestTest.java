@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -115,6 +116,39 @@ class SrtIngestTest {
             assertThat(String.join("\n", log.lines())).as("keys and passphrases in the log")
                     .doesNotContain(KEY).doesNotContain("not-the-key").doesNotContain(PASSPHRASE)
                     .doesNotContain("not-the-passphrase");
+        }
+    }
+
+    @Test
+    void keyframesLargerThanFfmpegsPesBufferArriveWhole() throws Exception {
+        int srtPort = FreePorts.nextUdp();
+        Duration published = Duration.ofSeconds(6);
+        try (NginxRtmpSink sink = NginxRtmpSink.start()) {
+            try (Relay relay = Relay.start(TranscodeConfig.ingestKey(KEY)
+                         .srt("listen: 127.0.0.1:" + srtPort)
+                         .passthrough("source")
+                         .target("platform", "source", sink.url(), "source-key").load());
+                 // Film grain at 12 Mb/s: keyframes of several hundred KB, which FFmpeg's demuxer hands over in
+                 // pieces of its 200 KiB PES buffer.
+                 FfmpegPublisher publisher = FfmpegPublisher.builder().size(1280, 720).fps(30).gopSeconds(1)
+                         .grain().videoBitrateKbps(12_000).duration(published)
+                         .publish(srtUrl(srtPort, "live/" + KEY, null))) {
+                assertThat(publisher.awaitExit(published.plus(TIMEOUT))).as(publisher.stderrTail()).isZero();
+                await().atMost(TIMEOUT).until(() -> relay.health().ingest().state().id().equals("lost"));
+            }
+            Path recording = sink.awaitRecording(TIMEOUT);
+            List<String> keyframeSizes = dev.castrelay.testkit.Processes.run(Duration.ofSeconds(30), "ffprobe",
+                    "-v", "error", "-select_streams", "v", "-show_entries", "packet=size,flags", "-of", "csv=p=0",
+                    recording.toString()).requireSuccess().stdoutLines().stream()
+                    .filter(l -> l.contains("K")).toList();
+            int largest = keyframeSizes.stream().mapToInt(l -> Integer.parseInt(l.split(",")[0])).max().orElse(0);
+            MediaInfo got = Ffprobe.probe(recording);
+            System.out.printf("SRT at 12 Mb/s: largest keyframe %d bytes, %d frames of %d%n", largest,
+                    got.video().frames(), published.toSeconds() * 30);
+            assertThat(largest).as("the largest keyframe, bytes").isGreaterThan(200 * 1024);
+            assertThat(keyframeSizes).as("keyframes at the platform (one a second)")
+                    .hasSizeGreaterThanOrEqualTo((int) published.toSeconds() - 1);
+            assertThat(Ffprobe.decodeErrors(recording)).as("decode errors").isEmpty();
         }
     }
 
