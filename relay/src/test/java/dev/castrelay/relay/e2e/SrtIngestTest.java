@@ -153,6 +153,30 @@ class SrtIngestTest {
     }
 
     @Test
+    void aRestartedSrtEncoderTakesOverFromItsFrozenConnection() throws Exception {
+        int srtPort = FreePorts.nextUdp();
+        try (LogCapture log = LogCapture.attach();
+             Relay relay = Relay.start(TranscodeConfig.ingestKey(KEY)
+                     .srt("listen: 127.0.0.1:" + srtPort)
+                     .passthrough("source").load());
+             FfmpegPublisher frozen = encoder(null).publish(srtUrl(srtPort, "live/" + KEY, null))) {
+            await().atMost(TIMEOUT).until(() -> relay.health().ingest().video() != null);
+            dev.castrelay.testkit.Processes.signal(frozen.pid(), "STOP"); // the encoder hangs, its connection open
+            try (FfmpegPublisher restarted = encoder(null).publish(srtUrl(srtPort, "live/" + KEY, null))) {
+                await().atMost(TIMEOUT).until(() -> !log.linesContaining("SRT primary input closed: taken over by a "
+                        + "new primary publisher").isEmpty());
+                await().atMost(TIMEOUT).until(() -> inputLive(relay, "srt")
+                        && relay.health().ingest().bitrateKbps() > 0);
+                Thread.sleep(2_000);
+                assertThat(inputLive(relay, "srt")).as("the restarted encoder is the input").isTrue();
+                assertThat(restarted.isAlive()).isTrue();
+            } finally {
+                dev.castrelay.testkit.Processes.signal(frozen.pid(), "CONT");
+            }
+        }
+    }
+
+    @Test
     void hevcOverSrtIsTranscodedToH264() throws Exception {
         int srtPort = FreePorts.nextUdp();
         Duration published = Duration.ofSeconds(8);
