@@ -160,6 +160,10 @@ public final class SrtIngestServer implements AutoCloseable {
 
     /** A caller is connected: admitted as a publisher, or closed before any of its media is read. */
     private void accepted(AVIOContext io, IntPointer flag, String streamId) {
+        if (closed) {
+            avio_close(io);
+            return;
+        }
         String refusal = null;
         StreamId id = null;
         if (streamId == null) {
@@ -179,7 +183,7 @@ public final class SrtIngestServer implements AutoCloseable {
         } else {
             feed = policy.admit(id.app(), id.key(), IngestProtocol.SRT, CALLER, publisher::close);
         }
-        if (feed == null || closed) {
+        if (feed == null) {
             avio_close(io);
             return;
         }

@@ -88,8 +88,8 @@ final class SrtPublisher {
             }
         }, "srt-" + feed.role().id());
         thread.setDaemon(true);
+        watchdog = delivery.scheduleAtFixedRate(this::watch, 1, 1, TimeUnit.SECONDS); // before the reader can end
         thread.start();
-        watchdog = delivery.scheduleAtFixedRate(this::watch, 1, 1, TimeUnit.SECONDS);
     }
 
     /** Closes a publisher whose stream brings no media: not MPEG-TS, or no codec the relay takes. */
