@@ -25,7 +25,7 @@ final class ConfigReader {
         Fields top = Fields.open(root, "", problems,
                 "ingest", "control", "stateFile", "slate", "tls", "renditions", "targets", "reconnect", "alerts");
         IngestConfig ingest = ingest(top.mapping("ingest", "listen", "app", "streamKey", "limits", "backup",
-                "failover"));
+                "failover", "srt"));
         ControlConfig control = control(top.mapping("control", "listen", "token", "publicMetrics"));
         String stateFile = top.text("stateFile", Defaults.STATE_FILE);
         SlateConfig slate = slate(top.mapping("slate", "image", "text", "maxSeconds", "audioVisual"));
@@ -86,8 +86,14 @@ final class ConfigReader {
         Fields fo = f.mapping("failover", "lossMillis", "returnAfterSeconds");
         FailoverConfig failover = new FailoverConfig(fo.whole("lossMillis", Defaults.FAILOVER_LOSS_MILLIS),
                 fo.integer("returnAfterSeconds", Defaults.FAILOVER_RETURN_AFTER_SECONDS));
+        SrtConfig srt = null;
+        if (f.has("srt")) {
+            Fields s = f.mapping("srt", "listen", "latencyMillis", "passphrase");
+            srt = new SrtConfig(s.text("listen", Defaults.SRT_LISTEN),
+                    s.whole("latencyMillis", Defaults.SRT_LATENCY_MILLIS), s.text("passphrase", null));
+        }
         return new IngestConfig(f.text("listen", Defaults.INGEST_LISTEN), f.text("app", Defaults.INGEST_APP),
-                streamKey, limits, backupKey, failover);
+                streamKey, limits, backupKey, failover, srt);
     }
 
     private ControlConfig control(Fields f) {

@@ -108,6 +108,9 @@ public final class ConfigValidator {
         }
         range(ingest.failover().lossMillis(), 100, 60_000, "ingest.failover.lossMillis", out);
         range(ingest.failover().returnAfterSeconds(), 0, 3_600, "ingest.failover.returnAfterSeconds", out);
+        if (ingest.srt() != null) {
+            srt(ingest.srt(), out);
+        }
         RtmpLimitsConfig l = ingest.limits();
         if (l == null) {
             out.add(Problem.error("ingest.limits", "required (Defaults.rtmpLimits() when building in code)"));
@@ -205,6 +208,27 @@ public final class ConfigValidator {
             return "expected a host name after " + scheme + "://";
         }
         return null;
+    }
+
+    private static void srt(SrtConfig srt, List<Problem> out) {
+        try {
+            if (ListenAddress.parse(srt.listen()).port() == 0) {
+                // The listener is opened again after each caller it accepts (see SrtIngestServer): on port 0 every
+                // opening would get another port, and encoders could not find it.
+                out.add(Problem.error("ingest.srt.listen", "port 0 cannot be used for SRT: give the port encoders "
+                        + "call, e.g. 0.0.0.0:9000"));
+            }
+        } catch (IllegalArgumentException e) {
+            out.add(Problem.error("ingest.srt.listen", e.getMessage()));
+        }
+        // Below 20 ms not even a LAN retransmits in time; past 10 s the platforms' delay would be absurd.
+        range(srt.latencyMillis(), 20, 10_000, "ingest.srt.latencyMillis", out);
+        String pass = srt.passphrase();
+        if (pass != null && (pass.length() < 10 || pass.length() > 79)) {
+            // SRT's own bounds (SRTO_PASSPHRASE); the length only, never the passphrase itself.
+            out.add(Problem.error("ingest.srt.passphrase", "expected 10 to 79 characters, got " + pass.length()
+                    + " (SRT's limits for its AES key derivation)"));
+        }
     }
 
     static void listen(String listen, String path, List<Problem> out) {

@@ -8,6 +8,13 @@ public final class Defaults {
 
     public static final String INGEST_LISTEN = "0.0.0.0:1935";
     public static final String INGEST_APP = "live";
+    /** SRT's customary port (OBS, vMix and SRT Live Server use it too). */
+    public static final String SRT_LISTEN = "0.0.0.0:9000";
+    /**
+     * Half a second of retransmission window: a few round trips of a distant or cellular uplink (SRT's own default,
+     * 120 ms, suits a LAN); the platforms' delay grows by as much.
+     */
+    public static final long SRT_LATENCY_MILLIS = 500;
 
     /** Loopback: the API is reachable from other machines only when configured so. */
     public static final String CONTROL_LISTEN = "127.0.0.1:8686";

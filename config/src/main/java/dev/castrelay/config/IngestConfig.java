@@ -9,9 +9,10 @@ package dev.castrelay.config;
  * @param limits    protocol limits for every ingest connection
  * @param backupKey the key of the backup encoder ({@code ingest.backup.streamKey}); null without a backup input
  * @param failover  when the program switches between the inputs
+ * @param srt       the SRT listener ({@code ingest.srt}); null without one
  */
 public record IngestConfig(String listen, String app, String streamKey, RtmpLimitsConfig limits, String backupKey,
-                           FailoverConfig failover) {
+                           FailoverConfig failover, SrtConfig srt) {
 
     public IngestConfig {
         failover = failover == null ? Defaults.failover() : failover;
@@ -19,7 +20,13 @@ public record IngestConfig(String listen, String app, String streamKey, RtmpLimi
 
     /** A single input, no backup. */
     public IngestConfig(String listen, String app, String streamKey, RtmpLimitsConfig limits) {
-        this(listen, app, streamKey, limits, null, null);
+        this(listen, app, streamKey, limits, null, null, null);
+    }
+
+    /** RTMP only, no SRT listener. */
+    public IngestConfig(String listen, String app, String streamKey, RtmpLimitsConfig limits, String backupKey,
+                        FailoverConfig failover) {
+        this(listen, app, streamKey, limits, backupKey, failover, null);
     }
 
     public boolean hasBackup() {
@@ -30,6 +37,6 @@ public record IngestConfig(String listen, String app, String streamKey, RtmpLimi
     @Override
     public String toString() {
         return "IngestConfig[listen=" + listen + ", app=" + app + ", streamKey=" + Secrets.mask(streamKey)
-                + ", limits=" + limits + ", backupKey=" + Secrets.mask(backupKey) + ", failover=" + failover + "]";
+                + ", limits=" + limits + ", backupKey=" + Secrets.mask(backupKey) + ", failover=" + failover + ", srt=" + srt + "]";
     }
 }

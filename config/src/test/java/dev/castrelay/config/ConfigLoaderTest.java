@@ -19,6 +19,7 @@ class ConfigLoaderTest {
 
     private static final Map<String, String> ENV = Map.of(
             "RELAY_INGEST_KEY", "ingest-key", "RELAY_BACKUP_KEY", "backup-key", "RELAY_TOKEN", "api-token",
+            "RELAY_SRT_PASSPHRASE", "srt-passphrase-1",
             "YT_KEY", "yt-key", "IG_KEY", "ig-key?sig=abc", "X_KEY", "x-key",
             "ALERT_WEBHOOK", "https://hooks.example.com/services/T0/B0/hook-secret");
 
@@ -55,6 +56,23 @@ class ConfigLoaderTest {
         assertThat(config.control().token()).isEqualTo("api-token");
         assertThat(config.target("youtube").orElseThrow().key()).isEqualTo("yt-key");
         assertThat(config.target("instagram").orElseThrow().key()).isEqualTo("ig-key?sig=abc");
+    }
+
+    @Test
+    void srtListenerIsReadWithItsPassphraseMaskedWhenPrinted() throws IOException {
+        SrtConfig srt = loadExample(ENV).orThrow().ingest().srt();
+
+        assertThat(srt).isEqualTo(new SrtConfig("0.0.0.0:9000", 500, "srt-passphrase-1"));
+        assertThat(srt.toString()).doesNotContain("srt-passphrase-1").contains("****");
+    }
+
+    @Test
+    void srtListenerDefaultsWhenOnlyNamed() {
+        SrtConfig srt = Yaml.load(Yaml.minimalWith("streamKey: ingest-secret-1",
+                "streamKey: ingest-secret-1\n  srt: {}")).orThrow().ingest().srt();
+
+        assertThat(srt).isEqualTo(new SrtConfig(Defaults.SRT_LISTEN, Defaults.SRT_LATENCY_MILLIS, null));
+        assertThat(Yaml.valid().ingest().srt()).as("no srt key, no listener").isNull();
     }
 
     @Test

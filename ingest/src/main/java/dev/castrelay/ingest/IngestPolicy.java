@@ -15,12 +15,14 @@ import java.security.MessageDigest;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Who may publish: the configured app and a stream key (compared in constant time) that names the input, the
- * primary's or the backup's. One publisher per input at a time: a new publisher with the right key takes over from
- * the old one, which may be a half-open connection the encoder already gave up on. Each input's stream goes to the
- * {@link InputSelector}, which makes one of them the program.
+ * primary's or the backup's, over RTMP ({@link #onPublish}) or SRT ({@link #admit}). One publisher per input at a
+ * time, whatever its protocol: a new publisher with the right key takes over from the old one, which may be a
+ * half-open connection the encoder already gave up on. Each input's stream goes to the {@link InputSelector}, which
+ * makes one of them the program.
  */
 public final class IngestPolicy implements PublishPolicy {
 
@@ -31,8 +33,17 @@ public final class IngestPolicy implements PublishPolicy {
     private final InputSelector selector;
     /** Someone guessing keys must not fill the log. */
     private final WarningSummary refusals = new WarningSummary(log, "refused publishers", 60, TimeUnit.SECONDS);
-    /** The publishing session of each input; guarded by this. */
-    private final Map<InputRole, ServerSession> active = new EnumMap<>(InputRole.class);
+    /** The publisher of each input; guarded by this. */
+    private final Map<InputRole, Publisher> active = new EnumMap<>(InputRole.class);
+
+    /**
+     * One publishing connection, of either protocol: compared by identity, closed when another takes its input.
+     *
+     * @param from  where it comes from, for the log
+     * @param close ends the connection, with the reason for its log
+     */
+    private record Publisher(String from, Consumer<String> close) {
+    }
 
     /** @param backupKey null without a backup input */
     public IngestPolicy(String app, String streamKey, String backupKey, InputSelector selector) {
@@ -48,20 +59,49 @@ public final class IngestPolicy implements PublishPolicy {
     public PublishDecision onPublish(PublishRequest request, ServerSession session) {
         InputRole role = app.equals(request.app()) ? roleOf(request.streamName()) : null;
         if (role == null) {
-            refusals.warn("refused publisher from {}: {}", request.remoteAddress(),
+            refuse(String.valueOf(request.remoteAddress()),
                     app.equals(request.app()) ? "wrong stream key" : "unknown application '" + request.app() + "'");
             return new PublishDecision.Reject("NetStream.Publish.BadName", "invalid application or stream key");
         }
-        ServerSession previous;
+        Feed feed = start(role, IngestProtocol.RTMP, new Publisher(String.valueOf(request.remoteAddress()),
+                session::close));
+        return new PublishDecision.Accept(feed);
+    }
+
+    /**
+     * A publisher of another protocol (SRT) that named {@code requestedApp} and {@code key}: the feed for its
+     * stream, or null (logged, summarised) when the app or the key is wrong. Its input's previous publisher, of
+     * either protocol, is closed.
+     *
+     * @param from  where it comes from, for the log
+     * @param close ends the connection when another publisher takes its input over, with the reason
+     */
+    public Feed admit(String requestedApp, String key, IngestProtocol protocol, String from, Consumer<String> close) {
+        InputRole role = app.equals(requestedApp) ? roleOf(key) : null;
+        if (role == null) {
+            refuse(from, app.equals(requestedApp) ? "wrong stream key"
+                    : "unknown application '" + requestedApp + "'");
+            return null;
+        }
+        return start(role, protocol, new Publisher(from, close));
+    }
+
+    /** Logs, summarised, a publisher refused before any media was read; never with the key it presented. */
+    public void refuse(String from, String why) {
+        refusals.warn("refused publisher from {}: {}", from, why);
+    }
+
+    private Feed start(InputRole role, IngestProtocol protocol, Publisher publisher) {
+        Publisher previous;
         synchronized (this) {
-            previous = active.put(role, session);
+            previous = active.put(role, publisher);
         }
-        if (previous != null && previous != session) {
-            previous.close("taken over by a new " + role.id() + " publisher from " + request.remoteAddress());
+        if (previous != null && previous != publisher) {
+            previous.close().accept("taken over by a new " + role.id() + " publisher from " + publisher.from());
         }
-        log.info("ingest {} input live: publisher from {}", role.id(), request.remoteAddress());
-        selector.started(role);
-        return new PublishDecision.Accept(new InputStream(role, session));
+        log.info("ingest {} input live: {} publisher from {}", role.id(), protocol.id(), publisher.from());
+        selector.started(role, protocol);
+        return new Feed(role, publisher);
     }
 
     /** The input whose key {@code name} is, checking every key in constant time; null for none. */
@@ -76,23 +116,28 @@ public final class IngestPolicy implements PublishPolicy {
         return found;
     }
 
-    private synchronized boolean isActive(InputRole role, ServerSession session) {
-        return active.get(role) == session;
+    private synchronized boolean isActive(InputRole role, Publisher publisher) {
+        return active.get(role) == publisher;
     }
 
-    /** Forwards one session's stream while it is its input's publisher. */
-    private final class InputStream implements MediaListener {
+    /** Forwards one publisher's stream while it is its input's publisher. */
+    public final class Feed implements MediaListener {
         private final InputRole role;
-        private final ServerSession session;
+        private final Publisher publisher;
 
-        InputStream(InputRole role, ServerSession session) {
+        private Feed(InputRole role, Publisher publisher) {
             this.role = role;
-            this.session = session;
+            this.publisher = publisher;
+        }
+
+        /** The input this publisher feeds. */
+        public InputRole role() {
+            return role;
         }
 
         @Override
         public void onPacket(MediaPacket packet) {
-            if (isActive(role, session)) {
+            if (isActive(role, publisher)) {
                 selector.packet(role, packet);
             }
         }
@@ -101,13 +146,13 @@ public final class IngestPolicy implements PublishPolicy {
         public void onStreamEnd() {
             boolean wasActive;
             synchronized (IngestPolicy.this) {
-                wasActive = active.get(role) == session;
+                wasActive = active.get(role) == publisher;
                 if (wasActive) {
                     active.remove(role);
                 }
             }
             if (wasActive) {
-                log.info("ingest {} input lost: publisher from {} left", role.id(), session.channel().remoteAddress());
+                log.info("ingest {} input lost: publisher from {} left", role.id(), publisher.from());
                 selector.ended(role);
             }
         }

@@ -61,6 +61,8 @@ public final class InputSelector implements AutoCloseable {
         final InputRole role;
         final IngestMonitor monitor = new IngestMonitor();
         final GopCache cache = new GopCache(CACHE_BYTES);
+        /** How its current (or last) publisher came. */
+        IngestProtocol protocol = IngestProtocol.RTMP;
         boolean live;
         long lastVideoNanos;
         /** Since when video has come without a gap longer than the loss bound (0: not healthy). */
@@ -114,9 +116,15 @@ public final class InputSelector implements AutoCloseable {
                 TimeUnit.MILLISECONDS) : null;
     }
 
-    /** An input started publishing. */
-    public synchronized void started(InputRole role) {
+    /** An input started publishing over RTMP. */
+    public void started(InputRole role) {
+        started(role, IngestProtocol.RTMP);
+    }
+
+    /** An input started publishing over {@code protocol}. */
+    public synchronized void started(InputRole role, IngestProtocol protocol) {
         Input in = inputs.get(role);
+        in.protocol = protocol;
         in.live = true;
         in.monitor.started();
         in.cache.clear();
@@ -227,7 +235,8 @@ public final class InputSelector implements AutoCloseable {
         List<IngestHealth.Input> list = new ArrayList<>();
         for (Input in : inputs.values()) {
             IngestHealth h = in.monitor.health();
-            list.add(new IngestHealth.Input(in.role.id(), h.state(), "rtmp", h.video(), h.bitrateKbps(), h.since()));
+            list.add(new IngestHealth.Input(in.role.id(), h.state(), in.protocol.id(), h.video(), h.bitrateKbps(),
+                    h.since()));
         }
         return new IngestHealth(p.state(), p.since(), p.video(), p.audio(), p.bitrateKbps(),
                 active == null ? null : active.id(), mode().id(), list);

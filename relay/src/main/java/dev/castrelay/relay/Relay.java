@@ -5,6 +5,7 @@ import dev.castrelay.config.Platform;
 import dev.castrelay.config.RelayConfig;
 import dev.castrelay.config.RenditionConfig;
 import dev.castrelay.config.RtmpLimitsConfig;
+import dev.castrelay.config.SrtConfig;
 import dev.castrelay.config.TargetConfig;
 import dev.castrelay.relay.alerts.AlertSettings;
 import dev.castrelay.relay.alerts.Alerts;
@@ -16,6 +17,7 @@ import dev.castrelay.ingest.InputRole;
 import dev.castrelay.ingest.InputSelector;
 import dev.castrelay.ingest.IngestServer;
 import dev.castrelay.ingest.IngestState;
+import dev.castrelay.ingest.srt.SrtIngestServer;
 import dev.castrelay.rtmp.RtmpLimits;
 import dev.castrelay.rtmp.Transport;
 import dev.castrelay.rtmp.chunk.ChunkLimits;
@@ -60,6 +62,8 @@ public final class Relay implements AutoCloseable {
     private final IngestServer ingest;
     /** Null without {@code alerts} in the config. */
     private final Alerts alerts;
+    /** Null without {@code ingest.srt}. */
+    private final SrtIngestServer srt;
     private volatile boolean closed;
     /** The last thumbnail, shared by every dashboard watching. */
     private volatile Thumbnail thumbnail;
@@ -110,6 +114,21 @@ public final class Relay implements AutoCloseable {
         }
         log.info("ingest listening on rtmp://{}:{}/{}/<stream key>", listen.host(), ingest.localAddress().getPort(),
                 config.ingest().app());
+        SrtConfig srtConfig = config.ingest().srt();
+        try {
+            // SRT publishers' packets are handed to the same loop as RTMP's: downstream, an input is an input.
+            srt = srtConfig == null ? null : SrtIngestServer.start(srtConfig, policy, ingestLoop,
+                    config.ingest().limits());
+        } catch (RuntimeException e) {
+            ingest.close();
+            stopAfterFailedStart();
+            throw e;
+        }
+        if (srt != null) {
+            log.info("ingest listening on srt://{} (streamid=#!::r={}/<stream key>,m=publish; latency {} ms{})",
+                    srt.address(), config.ingest().app(), srtConfig.latencyMillis(),
+                    srtConfig.passphrase() == null ? ", no passphrase" : ", encrypted");
+        }
         if (config.alerts().isEmpty()) {
             alerts = null;
         } else {
@@ -200,6 +219,9 @@ public final class Relay implements AutoCloseable {
         if (config.ingest() != null) {
             list.add(config.ingest().streamKey());
             list.add(config.ingest().backupKey());
+            if (config.ingest().srt() != null) {
+                list.add(config.ingest().srt().passphrase());
+            }
         }
         for (TargetConfig t : targets.configs()) {
             list.add(t.key());
@@ -271,6 +293,9 @@ public final class Relay implements AutoCloseable {
         // Input first, then the encoders flush what they hold and end their streams (the pushers send what is
         // queued), then every target unpublishes: nothing already encoded is lost on the way out.
         ingest.close();
+        if (srt != null) {
+            srt.close();
+        }
         inputs.close();
         if (transcoder != null) {
             transcoder.close();

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The encoder a streamer would run: ffmpeg publishing a test pattern ({@code testsrc2} + a 440 Hz
- * {@code sine}) as H.264 + AAC in FLV, in real time ({@code -re}), to an RTMP or RTMPS URL.
+ * {@code sine}) as H.264 + AAC in FLV, in real time ({@code -re}), to an RTMP or RTMPS URL, or in MPEG-TS to an
+ * SRT URL ({@code srt://HOST:PORT?streamid=...}).
  * The same content can be written to a local FLV file at full speed with {@link Builder#writeFlv(Path)}.
  *
  * <p>The video has a fixed GOP ({@code -g} = gop seconds x fps, {@code -sc_threshold 0}, no B-frames
@@ -117,7 +118,10 @@ public final class FfmpegPublisher implements AutoCloseable {
             return this;
         }
 
-        /** Starts publishing in real time to {@code url} (rtmp:// or rtmps://, including the stream key). */
+        /**
+         * Starts publishing in real time to {@code url}: rtmp:// or rtmps:// including the stream key, or srt://
+         * with the key in its streamid.
+         */
         public FfmpegPublisher publish(String url) {
             ProcessBuilder builder = new ProcessBuilder(command(true, url));
             FfmpegPublisher publisher = new FfmpegPublisher(Processes.start(builder), url);
@@ -168,7 +172,8 @@ public final class FfmpegPublisher implements AutoCloseable {
                 // Handed down by the rtmps protocol to its tls layer.
                 cmd.addAll(List.of("-tls_verify", "1", "-ca_file", caFile.toString()));
             }
-            cmd.addAll(List.of("-f", "flv", output));
+            // SRT carries MPEG-TS, as OBS and hardware encoders send it; RTMP carries FLV.
+            cmd.addAll(List.of("-f", output.startsWith("srt://") ? "mpegts" : "flv", output));
             return cmd;
         }
 

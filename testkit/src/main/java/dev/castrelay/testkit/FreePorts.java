@@ -6,7 +6,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** Free TCP ports on 127.0.0.1, chosen by the kernel from the ephemeral range. */
+/** Free TCP and UDP ports on 127.0.0.1, chosen by the kernel from the ephemeral range. */
 public final class FreePorts {
 
     private FreePorts() {
@@ -24,6 +24,17 @@ public final class FreePorts {
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free port on 127.0.0.1", e);
+        }
+    }
+
+    /** A UDP port (for an SRT listener) that was free a moment ago. */
+    public static int nextUdp() {
+        try (java.net.DatagramSocket socket = new java.net.DatagramSocket(null)) {
+            socket.setReuseAddress(false);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot find a free UDP port on 127.0.0.1", e);
         }
     }
 }

@@ -36,14 +36,14 @@ public final class HealthTable {
         sb.append(String.format(Locale.ROOT, ", %d kb/s%n", in.bitrateKbps()));
         if (in.inputs().size() > 1) {
             // With a backup encoder: which input is the program, and how each one is doing.
-            sb.append(String.format(Locale.ROOT, "%-12s %-9s %-8s %7s  %s%n", "INPUT", "STATE", "PROGRAM", "KB/S",
-                    "VIDEO"));
+            sb.append(String.format(Locale.ROOT, "%-12s %-9s %-4s %-8s %7s  %s%n", "INPUT", "STATE", "VIA", "PROGRAM",
+                    "KB/S", "VIDEO"));
             for (IngestHealth.Input i : in.inputs()) {
                 String program = i.role().equals(in.active()) ? "on air" + ("pinned".equals(in.mode()) ? "*" : "") : "";
                 String video = i.video() == null ? "-" : String.format(Locale.ROOT, "%s %dx%d %.1f fps",
                         i.video().codec(), i.video().width(), i.video().height(), i.video().fps());
-                sb.append(String.format(Locale.ROOT, "%-12s %-9s %-8s %7d  %s%n", i.role(), i.state().id(), program,
-                        i.bitrateKbps(), video));
+                sb.append(String.format(Locale.ROOT, "%-12s %-9s %-4s %-8s %7d  %s%n", i.role(), i.state().id(),
+                        i.protocol(), program, i.bitrateKbps(), video));
             }
         }
         if (!h.renditions().isEmpty()) {

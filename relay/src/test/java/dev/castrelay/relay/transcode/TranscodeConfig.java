@@ -22,6 +22,8 @@ public final class TranscodeConfig {
     private final List<String> targets = new ArrayList<>();
     private String ingestListen = "127.0.0.1:0";
     private String controlListen = "127.0.0.1:0";
+    private String srt;
+    private String backup;
 
     private TranscodeConfig(String streamKey) {
         this.streamKey = streamKey;
@@ -35,6 +37,24 @@ public final class TranscodeConfig {
     /** Where the ingest listens, e.g. {@code 127.0.0.1:19350}; default a kernel-picked loopback port. */
     public TranscodeConfig ingestListen(String hostPort) {
         this.ingestListen = hostPort;
+        return this;
+    }
+
+    /** An SRT listener: {@code flow} is the inside of the YAML flow map, e.g. {@code "listen: 127.0.0.1:9000"}. */
+    public TranscodeConfig srt(String flow) {
+        this.srt = flow;
+        return this;
+    }
+
+    /** A backup input publishing with {@code key}, switching as {@code failover} (a YAML flow map) says. */
+    public TranscodeConfig backup(String key, String failover) {
+        this.backup = "  backup: { streamKey: " + key + " }\n  failover: " + failover + "\n";
+        return this;
+    }
+
+    /** A passthrough rendition: the ingest as it came. */
+    public TranscodeConfig passthrough(String id) {
+        renditions.put(id, "    passthrough: true\n");
         return this;
     }
 
@@ -78,8 +98,14 @@ public final class TranscodeConfig {
                 .append("ingest:\n")
                 .append("  listen: ").append(ingestListen).append('\n')
                 .append("  app: ").append(APP).append('\n')
-                .append("  streamKey: ").append(streamKey).append('\n')
-                .append("control:\n")
+                .append("  streamKey: ").append(streamKey).append('\n');
+        if (srt != null) {
+            y.append("  srt: { ").append(srt).append(" }\n");
+        }
+        if (backup != null) {
+            y.append(backup);
+        }
+        y.append("control:\n")
                 .append("  listen: ").append(controlListen).append('\n')
                 .append("  token: transcode-test-token\n")
                 .append("slate:\n")
