@@ -53,6 +53,16 @@ final class LagMonitor {
         return lagMillis > maxLagMillis;
     }
 
+    /**
+     * Whether to keep the next packets in the queue rather than hand them to the connection: what is in flight
+     * (Netty's buffer, the kernel's, the network) cannot be dropped, so past half the bound it waits in the queue,
+     * where whole GOPs can still go. Only while an acknowledgement is surely coming, so a platform is never left
+     * waiting for data it needs before it acks.
+     */
+    boolean holdBack(SendProgress progress, long wireBytes) {
+        return progress.inFlightMillis(false) > maxLagMillis / 2 && progress.acknowledgementDue(wireBytes);
+    }
+
     /** How much may stay in flight and queued once the lag was cut: half the bound. */
     long targetAfterDrops() {
         return maxLagMillis / 2;

@@ -177,7 +177,8 @@ public final class Pusher implements Target {
             // A new GOP is when the lag can be cut (whole GOPs only): judged as it arrives, not a tick later, so
             // the lag never passes the bound by more than the GOP in hand.
             if (p.isVideo() && p.isKeyframe() && !p.isSequenceHeader()
-                    && lag.overBound(current.progress.lagMillis(queue.isEmpty()))) {
+                    && lag.overBound(current.progress.lagMillis(queue.isEmpty())
+                            + current.progress.inFlightMillis(queue.isEmpty()))) {
                 boundLag(current);
             }
         }
@@ -285,7 +286,8 @@ public final class Pusher implements Target {
         long lastTimestamp = 0;
         int count = 0;
         MediaPacket p;
-        while ((everything || conn.channel.isWritable()) && (p = queue.poll()) != null) {
+        while ((everything || conn.channel.isWritable() && !lag.holdBack(conn.progress, conn.wireBytes))
+                && (p = queue.poll()) != null) {
             lastTimestamp = p.timestamp();
             conn.progress.arrived(lastTimestamp);
             lastWrite = conn.session.send(p); // encoded at once: wireBytes now counts it

@@ -113,6 +113,15 @@ final class SendProgress {
         return reached == Long.MIN_VALUE ? 0 : Math.max(0, handedTimestamp - reached);
     }
 
+    /**
+     * Whether the platform has enough unread to answer with an acknowledgement by itself: more than two windows
+     * past its last one. Holding packets back is safe only then; with less, the platform may never ack again.
+     * Without acks (a platform that never sends them) the socket's own progress moves things: always true.
+     */
+    boolean acknowledgementDue(long wireBytes) {
+        return acked < 0 || wireBytes - acked > 2 * ackWindow;
+    }
+
     /** The newest packet the platform has (acknowledged, or taken by the socket where acks do not come). */
     long reachedTimestamp() {
         if (acked >= 0) {

@@ -79,6 +79,24 @@ class SendProgressTest {
         assertThat(p.reachedTimestamp()).isEqualTo(reachedIndex);
     }
 
+    @ParameterizedTest(name = "acked {0}, written {1}: an ack is due {2}")
+    @CsvSource({
+            "-1,    500000, true",   // no acks at all: the socket's progress moves things, holding back is safe
+            "0,     100000, false",  // under two windows unread: the platform may wait for more before it acks
+            "0,     131072, false",  // exactly two windows: still not surely
+            "0,     131073, true",   // past two windows: it will ack the first of them
+            "70000, 300000, true",
+    })
+    void packetsAreHeldBackOnlyWhileAnAcknowledgementIsSurelyComing(long ack, long wireBytes, boolean due) {
+        SendProgress p = new SendProgress(64 * 1024, 0);
+        p.arrived(0);
+        p.handedOver(0, wireBytes);
+        if (ack >= 0) {
+            p.acknowledged(ack, 1);
+        }
+        assertThat(p.acknowledgementDue(wireBytes)).isEqualTo(due);
+    }
+
     @Test
     void progressStopsCountingOnlyWhileSomethingWaits() {
         SendProgress p = new SendProgress(WINDOW, 0);
