@@ -154,6 +154,8 @@ function facts(dl, pairs) {
 }
 
 let pinnedTo = null;
+// Each input's latest keyframe as a small picture (object URLs by role), fetched while the page is looked at.
+const inputThumbs = {};
 
 // Both inputs when a backup is configured: which is on air, each one's state, and the switch.
 function renderInputs(ing) {
@@ -164,11 +166,18 @@ function renderInputs(ing) {
     tr.className = i.role === ing.active ? 'on-air' : '';
     tr.dataset.role = i.role;
     const v = i.video || {};
-    const cells = [i.role + (i.role === ing.active ? ' (on air)' : ''), null, i.protocol || '-',
+    const cells = [null, i.role + (i.role === ing.active ? ' (on air)' : ''), i.state, i.protocol || '-',
       v.codec ? `${v.codec} ${v.width}x${v.height} ${v.fps} fps` : '-', (i.bitrateKbps || 0) + ' kb/s'];
     tr.replaceChildren(...cells.map((c, n) => {
       const td = document.createElement('td');
-      if (n === 1) {
+      if (n === 0) {
+        const img = document.createElement('img');
+        img.className = 'input-thumb';
+        img.alt = '';
+        img.hidden = !inputThumbs[i.role] || i.state !== 'live';
+        if (inputThumbs[i.role]) img.src = inputThumbs[i.role];
+        td.appendChild(img);
+      } else if (n === 2) {
         const pill = document.createElement('span');
         pill.className = 'pill ' + i.state; pill.textContent = i.state;
         td.appendChild(pill);
@@ -372,6 +381,19 @@ async function refreshThumb() {
     } catch (e) { /* the event stream reports lost contact */ }
   } else if (lastHealth) {
     $('thumb').hidden = true; // nothing on air: no picture rather than an old one
+  }
+  const inputs = (lastHealth && lastHealth.ingest && lastHealth.ingest.inputs) || [];
+  if (document.visibilityState === 'visible' && token && inputs.length > 1) {
+    for (const i of inputs.filter((x) => x.state === 'live')) {
+      try {
+        const res = await fetch('/api/v1/thumbnail?input=' + i.role, { headers: { Authorization: 'Bearer ' + token } });
+        if (res.ok) {
+          if (inputThumbs[i.role]) URL.revokeObjectURL(inputThumbs[i.role]);
+          inputThumbs[i.role] = URL.createObjectURL(await res.blob());
+        }
+      } catch (e) { /* the event stream reports lost contact */ }
+    }
+    renderInputs(lastHealth.ingest);
   }
   setTimeout(refreshThumb, 3000);
 }

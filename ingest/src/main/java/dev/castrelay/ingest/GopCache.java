@@ -73,6 +73,14 @@ public final class GopCache {
         return out;
     }
 
+    /** The video sequence header and the cached keyframe, retained (the caller releases them); empty without both. */
+    List<MediaPacket> keyframe() {
+        if (videoHeader == null || gop.isEmpty()) {
+            return List.of();
+        }
+        return List.of(videoHeader.retain(), gop.get(0).retain());
+    }
+
     /** Sends the headers, then the cached GOP, to {@code listener}. */
     public void replayTo(MediaListener listener) {
         startingPoint().forEach(listener::onPacket);

@@ -211,6 +211,15 @@ public final class InputSelector implements AutoCloseable {
         return pinned == null ? Mode.AUTO : Mode.PINNED;
     }
 
+    /**
+     * The video sequence header and latest keyframe of {@code role}'s input, retained (the caller releases them),
+     * for a still picture of it; empty when that input has none cached.
+     */
+    public synchronized List<MediaPacket> keyframeOf(InputRole role) {
+        Input in = inputs.get(role);
+        return in == null || !in.live ? List.of() : in.cache.keyframe();
+    }
+
     /** The input that is the program, or null. */
     public synchronized InputRole active() {
         return active;

@@ -1,5 +1,9 @@
 package dev.castrelay.relay;
 
+import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.transcoder.StillPicture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutorService;
 import dev.castrelay.config.ListenAddress;
 import dev.castrelay.config.Platform;
 import dev.castrelay.config.RelayConfig;
@@ -67,6 +71,13 @@ public final class Relay implements AutoCloseable {
     private volatile boolean closed;
     /** The last thumbnail, shared by every dashboard watching. */
     private volatile Thumbnail thumbnail;
+    /** Stills of each input's latest keyframe, made on request on their own thread (the standby is never decoded). */
+    private final ExecutorService stills = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "castrelay-input-still");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<InputRole, Thumbnail> inputStills = new ConcurrentHashMap<>();
 
     private Relay(RelayConfig config, PusherSettings pusherSettings, AlertSettings alertSettings)
             throws InterruptedException {
@@ -199,6 +210,29 @@ public final class Relay implements AutoCloseable {
                 });
     }
 
+    /**
+     * A JPEG of {@code role}'s input (its latest keyframe, decoded for this picture alone), no older than two
+     * seconds; empty when that input is not live or has no keyframe yet. Never blocks the caller.
+     */
+    public CompletableFuture<Optional<byte[]>> inputThumbnail(InputRole role) {
+        Thumbnail cached = inputStills.get(role);
+        if (cached != null && System.nanoTime() - cached.madeAtNanos() < TimeUnit.SECONDS.toNanos(2)) {
+            return CompletableFuture.completedFuture(Optional.of(cached.jpeg()));
+        }
+        return CompletableFuture.supplyAsync(() -> {
+            List<MediaPacket> keyframe = inputs.keyframeOf(role);
+            try {
+                byte[] jpeg = keyframe.isEmpty() ? null : StillPicture.jpegOf(keyframe);
+                if (jpeg != null) {
+                    inputStills.put(role, new Thumbnail(jpeg, System.nanoTime()));
+                }
+                return Optional.ofNullable(jpeg);
+            } finally {
+                keyframe.forEach(MediaPacket::release);
+            }
+        }, stills).exceptionally(e -> Optional.empty());
+    }
+
     private record Thumbnail(byte[] jpeg, long madeAtNanos) {
     }
 
@@ -256,10 +290,13 @@ public final class Relay implements AutoCloseable {
         }
         boolean slowRendition = renditions.stream().anyMatch(RenditionHealth::slow);
         // PRODUCT.md: critical when no input is live (the slate on air included) or no target is; warning when a
-        // target is not live or a rendition cannot keep up.
+        // target is not live, a rendition cannot keep up, or the program runs on (or lacks) its backup input.
         boolean onBackup = InputRole.BACKUP.id().equals(ingestHealth.active());
+        // A configured backup that is not there is no backup: the venue has one uplink left, and should hear so.
+        boolean backupAbsent = config.ingest().hasBackup() && ingestHealth.inputs().stream()
+                .noneMatch(i -> i.role().equals(InputRole.BACKUP.id()) && i.state() == IngestState.LIVE);
         String status = !ingestLive || !anyLive ? RelayHealth.CRITICAL
-                : allLive && !slowRendition && !onBackup ? RelayHealth.OK : RelayHealth.WARNING;
+                : allLive && !slowRendition && !onBackup && !backupAbsent ? RelayHealth.OK : RelayHealth.WARNING;
         return new RelayHealth(status, ingestHealth, renditions, targetHealth,
                 alerts == null ? List.of() : alerts.health());
     }
@@ -267,6 +304,7 @@ public final class Relay implements AutoCloseable {
     private void stopAfterFailedStart() {
         closed = true;
         inputs.close();
+        stills.shutdownNow();
         if (transcoder != null) {
             transcoder.close();
         }

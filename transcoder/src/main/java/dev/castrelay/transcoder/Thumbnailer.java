@@ -91,7 +91,7 @@ final class Thumbnailer implements AutoCloseable {
         }
     }
 
-    private static byte[] encode(AVFrame src) {
+    static byte[] encode(AVFrame src) {
         int height = Math.max(2, (int) Math.round((double) WIDTH * src.height() / src.width()) & ~1);
         AVFrame small = av_frame_alloc();
         AVCodecContext ctx = null;

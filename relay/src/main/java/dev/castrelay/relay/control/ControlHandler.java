@@ -137,13 +137,22 @@ final class ControlHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             answer = TargetsApi.Answer.ok(HealthDocument.toJson(relay.health(), secrets.get()));
         } else if (rest.equals("thumbnail")) {
             allow(req, HttpMethod.GET);
-            // Answered when the picture is ready, so the API's executor never waits for one.
-            relay.thumbnail(Duration.ofMillis(1500)).thenAccept(jpeg -> {
+            // Answered when the picture is ready, so the API's executor never waits for one. ?input=primary|backup
+            // is that input's latest keyframe (a standby input too); without it, what is on air.
+            String which = new QueryStringDecoder(req.uri()).parameters().getOrDefault("input", List.of()).stream()
+                    .findFirst().orElse(null);
+            InputRole role = which == null ? null : InputRole.fromId(which);
+            if (which != null && role == null) {
+                throw ApiError.badRequest("bad input", "expected ?input=primary or ?input=backup; got \"" + which
+                        + "\"");
+            }
+            (role == null ? relay.thumbnail(Duration.ofMillis(1500)) : relay.inputThumbnail(role)).thenAccept(jpeg -> {
                 if (jpeg.isPresent()) {
                     send(ch, HttpResponseStatus.OK, "image/jpeg", jpeg.get(), keepAlive, null);
                 } else {
-                    sendError(ch, new ApiError(HttpResponseStatus.NOT_FOUND, "no picture",
-                            "no transcoded rendition on air to take a thumbnail of"), keepAlive);
+                    sendError(ch, new ApiError(HttpResponseStatus.NOT_FOUND, "no picture", role == null
+                            ? "no transcoded rendition on air to take a thumbnail of"
+                            : "the " + role.id() + " input is not live or has sent no keyframe yet"), keepAlive);
                 }
             });
             return;

@@ -161,6 +161,8 @@ class DashboardBrowserTest {
                 browser.driver.findElement(By.id("inputs")).getAttribute("hidden") == null);
         String rows = browser.driver.findElement(By.id("input-rows")).getText();
         assertThat(rows).contains("primary (on air)").contains("backup").contains("waiting");
+        assertThat(browser.driver.findElement(By.id("status")).getText()).as("status with the backup absent")
+                .isEqualTo("WARNING");
         assertThat(switchChosen()).isEqualTo("auto");
         browser.driver.findElement(By.cssSelector("#inputs .switch button[data-input=backup]")).click();
         await().atMost(Duration.ofSeconds(5)).until(() -> "backup".equals(switchChosen()));

@@ -1,6 +1,7 @@
 package dev.castrelay.relay.e2e;
 
 import dev.castrelay.config.ConfigLoader;
+import dev.castrelay.ingest.InputRole;
 import dev.castrelay.relay.Relay;
 import dev.castrelay.testkit.FfmpegPublisher;
 import dev.castrelay.testkit.Ffprobe;
@@ -8,10 +9,14 @@ import dev.castrelay.testkit.NginxRtmpSink;
 import dev.castrelay.testkit.Processes;
 import org.junit.jupiter.api.Test;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,6 +44,13 @@ class BackupTranscodeTest {
                 await().atMost(TIMEOUT).until(() -> active(relay).equals("primary")
                         && relay.health().targets().stream().allMatch(t -> t.state().id().equals("live")));
                 Thread.sleep(3_000);
+                // The dashboard's view of each input: the standby backup too, decoded for this picture alone.
+                for (InputRole role : InputRole.values()) {
+                    byte[] jpeg = relay.inputThumbnail(role).get(10, TimeUnit.SECONDS).orElseThrow();
+                    BufferedImage still = ImageIO.read(new ByteArrayInputStream(jpeg));
+                    assertThat(still.getWidth()).as("%s still's width", role.id()).isEqualTo(320);
+                    assertThat(still.getHeight()).as("%s still's height (16:9)", role.id()).isEqualTo(180);
+                }
 
                 Processes.signal(primary.pid(), "STOP"); // frozen: the connection stays half open
                 long frozen = System.nanoTime();
