@@ -1,5 +1,6 @@
 package dev.castrelay.ingest.srt;
 
+import dev.castrelay.rtmp.media.AvcSequenceHeader;
 import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.rtmp.media.VideoCodec;
 import dev.castrelay.rtmp.media.VideoTag;
@@ -99,6 +100,18 @@ class FlvVideoTest {
         assertThat(frame.compositionTime()).isEqualTo(33);
         assertThat(HEX.formatHex(tags.frame(), frame.dataOffset(), tags.frame().length))
                 .isEqualTo("00000006" + HEX.formatHex(HEVC_IDR));
+    }
+
+    @Test
+    void theHevcSequenceHeaderTellsThePictureSizeAsAnAvcOneDoes() {
+        FlvVideo video = new FlvVideo(true);
+        byte[] au = au(4, HEVC_VPS, HEVC_SPS, HEVC_PPS, HEVC_IDR);
+        MediaPacket header = packet(video.convert(au, au.length, 0).sequenceHeader());
+        try {
+            assertThat(AvcSequenceHeader.size(header)).isEqualTo(new AvcSequenceHeader.Size(640, 360));
+        } finally {
+            header.release();
+        }
     }
 
     private static MediaPacket packet(byte[] body) {

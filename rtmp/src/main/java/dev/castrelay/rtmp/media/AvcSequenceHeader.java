@@ -4,8 +4,9 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Reads the picture size from an AVC sequence header (an AVCDecoderConfigurationRecord, ISO 14496-15 5.2.4.1,
- * behind the 5-byte FLV video header): the first SPS, parsed as far as the frame size (ITU-T H.264 7.3.2.1.1).
- * Encoders do not always send {@code onMetaData}, and when they do it may not match the stream.
+ * behind the 5-byte FLV video header): the first SPS, parsed as far as the frame size (ITU-T H.264 7.3.2.1.1); and
+ * likewise from HEVC's hvcC behind an Enhanced RTMP header (H.265 7.3.2.2.1). Encoders do not always send
+ * {@code onMetaData} (an SRT publisher never does), and when they do it may not match the stream.
  */
 public final class AvcSequenceHeader {
 
@@ -16,10 +17,18 @@ public final class AvcSequenceHeader {
     private AvcSequenceHeader() {
     }
 
-    /** The size from a video sequence-header packet, or null when it cannot be read. */
+    /**
+     * The size from a video sequence-header packet (AVC's avcC, or HEVC's hvcC over Enhanced RTMP), or null when it
+     * cannot be read.
+     */
     public static Size size(MediaPacket packet) {
-        if (!packet.isVideo() || !packet.isSequenceHeader() || packet.videoCodecId() != MediaPacket.CODEC_AVC) {
+        if (!packet.isVideo() || !packet.isSequenceHeader()) {
             return null;
+        }
+        if (packet.videoCodecId() != MediaPacket.CODEC_AVC) {
+            VideoTag tag = VideoTag.parse(packet.payload());
+            return tag != null && tag.codec() == VideoCodec.HEVC && tag.type() == VideoTag.Type.SEQUENCE_START
+                    ? hevcSize(packet.payload(), packet.payload().readerIndex() + tag.dataOffset()) : null;
         }
         ByteBuf p = packet.payload();
         int i = p.readerIndex() + 5; // FLV: frame type/codec, AVC packet type, composition time
@@ -37,6 +46,67 @@ public final class AvcSequenceHeader {
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /**
+     * The size in an HEVCDecoderConfigurationRecord's SPS (ISO 14496-15 8.3.3.1; ITU-T H.265 7.3.2.2.1): an encoder
+     * that sends no {@code onMetaData} (every SRT publisher) still shows its picture size in health.
+     */
+    private static Size hevcSize(ByteBuf p, int record) {
+        try {
+            int i = record + 22;
+            int arrays = p.getUnsignedByte(i++);
+            for (int a = 0; a < arrays; a++) {
+                int type = p.getUnsignedByte(i) & 0x3F;
+                int count = p.getUnsignedShort(i + 1);
+                i += 3;
+                for (int n = 0; n < count; n++) {
+                    int length = p.getUnsignedShort(i);
+                    if (type == 33 && length > 2) { // SPS_NUT
+                        return parseHevc(new BitReader(unescape(p, i + 4, length - 2))); // after the NAL header
+                    }
+                    i += 2 + length;
+                }
+            }
+            return null;
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    private static Size parseHevc(BitReader r) {
+        r.bits(4); // sps_video_parameter_set_id
+        int maxSubLayersMinus1 = r.bits(3);
+        r.bits(1); // sps_temporal_id_nesting_flag
+        r.skip(96); // general profile_tier_level and general_level_idc
+        boolean[] profilePresent = new boolean[8];
+        boolean[] levelPresent = new boolean[8];
+        for (int k = 0; k < maxSubLayersMinus1; k++) {
+            profilePresent[k] = r.bits(1) == 1;
+            levelPresent[k] = r.bits(1) == 1;
+        }
+        if (maxSubLayersMinus1 > 0) {
+            r.skip(2 * (8 - maxSubLayersMinus1));
+        }
+        for (int k = 0; k < maxSubLayersMinus1; k++) {
+            r.skip((profilePresent[k] ? 88 : 0) + (levelPresent[k] ? 8 : 0));
+        }
+        r.ue(); // sps_seq_parameter_set_id
+        int chromaFormat = r.ue();
+        if (chromaFormat == 3) {
+            r.bits(1); // separate_colour_plane_flag
+        }
+        int width = r.ue();
+        int height = r.ue();
+        if (r.bits(1) == 1) { // conformance_window_flag
+            int left = r.ue();
+            int right = r.ue();
+            int top = r.ue();
+            int bottom = r.ue();
+            width -= (chromaFormat == 1 || chromaFormat == 2 ? 2 : 1) * (left + right);
+            height -= (chromaFormat == 1 ? 2 : 1) * (top + bottom);
+        }
+        return width > 0 && height > 0 ? new Size(width, height) : null;
     }
 
     /** Removes emulation-prevention bytes (00 00 03 -> 00 00). */
@@ -156,6 +226,13 @@ public final class AvcSequenceHeader {
                 }
             }
             return (int) ((1L << zeros) - 1 + bits(zeros));
+        }
+
+        void skip(int n) {
+            if (bit + n > data.length * 8) {
+                throw new IllegalArgumentException("SPS ends early");
+            }
+            bit += n;
         }
 
         int se() {
