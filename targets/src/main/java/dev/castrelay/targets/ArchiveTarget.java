@@ -69,22 +69,6 @@ public final class ArchiveTarget implements Target {
     }
 
     @Override
-    public void onPacket(MediaPacket packet) {
-        if (loop.inEventLoop()) {
-            accept(packet);
-            return;
-        }
-        packet.retain();
-        loop.execute(() -> {
-            try {
-                accept(packet);
-            } finally {
-                packet.release();
-            }
-        });
-    }
-
-    @Override
     public void onPacketOnLoop(MediaPacket packet) {
         accept(packet);
     }

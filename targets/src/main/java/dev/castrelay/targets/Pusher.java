@@ -115,22 +115,6 @@ public final class Pusher implements Target {
     }
 
     @Override
-    public void onPacket(MediaPacket packet) {
-        if (loop.inEventLoop()) {
-            accept(packet);
-            return;
-        }
-        packet.retain();
-        loop.execute(() -> {
-            try {
-                accept(packet);
-            } finally {
-                packet.release();
-            }
-        });
-    }
-
-    @Override
     public void onStreamEnd() {
         loop.execute(() -> {
             streamActive = false;

@@ -66,11 +66,6 @@ class RenditionFeedTest {
         }
 
         @Override
-        public void onPacket(MediaPacket packet) {
-            onPacketOnLoop(packet);
-        }
-
-        @Override
         public void onStreamEnd() {
         }
     }

@@ -14,4 +14,25 @@ public interface LoopBoundListener extends MediaListener {
 
     /** The next packet, called on {@link #executor()}; the caller keeps its reference. */
     void onPacketOnLoop(MediaPacket packet);
+
+    /**
+     * The next packet from any thread: taken in place on the listener's loop, else handed over to it (retained
+     * until it is taken). Never blocks.
+     */
+    @Override
+    default void onPacket(MediaPacket packet) {
+        EventExecutor loop = executor();
+        if (loop.inEventLoop()) {
+            onPacketOnLoop(packet);
+            return;
+        }
+        packet.retain();
+        loop.execute(() -> {
+            try {
+                onPacketOnLoop(packet);
+            } finally {
+                packet.release();
+            }
+        });
+    }
 }
