@@ -33,7 +33,7 @@ public final class IngestUseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
+        return CliFailure.reported(spec, () -> {
             var body = JsonNodeFactory.instance.objectNode().put("input", input.name());
             var answer = control.client(spec, context).send("PUT", "/api/v1/ingest/active", body);
             String active = answer.body().path("active").asText("none");
@@ -41,12 +41,6 @@ public final class IngestUseCommand implements Callable<Integer> {
                     ? "ingest: automatic failover (the program is on the " + active + " input)"
                     : "ingest: pinned to the " + input + " input (the program is on the " + active + " input)");
             return ExitCodes.OK;
-        } catch (CliFailure e) {
-            spec.commandLine().getErr().println("relay: " + e.getMessage());
-            return ExitCodes.FAILURE;
-        } finally {
-            spec.commandLine().getOut().flush();
-            spec.commandLine().getErr().flush();
-        }
+        });
     }
 }

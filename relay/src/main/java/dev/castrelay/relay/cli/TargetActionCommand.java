@@ -41,17 +41,11 @@ abstract class TargetActionCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try {
+        return CliFailure.reported(spec, () -> {
             String path = "/api/v1/targets/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + subPath();
             control.client(spec, context).send(method(), path, body());
             spec.commandLine().getOut().println(done());
             return ExitCodes.OK;
-        } catch (CliFailure e) {
-            spec.commandLine().getErr().println("relay: " + e.getMessage());
-            return ExitCodes.FAILURE;
-        } finally {
-            spec.commandLine().getOut().flush();
-            spec.commandLine().getErr().flush();
-        }
+        });
     }
 }

@@ -79,7 +79,7 @@ public final class TargetsAddCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--key takes only '-' (read the key from "
                     + "stdin): a key on the command line shows in ps and shell history; or use --key-env/--key-file");
         }
-        try {
+        return CliFailure.reported(spec, () -> {
             ObjectNode body = JsonNodeFactory.instance.objectNode().put("id", id);
             if (platform != null) {
                 body.put("platform", platform);
@@ -99,13 +99,7 @@ public final class TargetsAddCommand implements Callable<Integer> {
                     + t.path("platform").asText() + ", rendition " + t.path("rendition").asText() + ", "
                     + t.path("url").asText() + "): " + t.path("state").asText());
             return ExitCodes.OK;
-        } catch (CliFailure e) {
-            spec.commandLine().getErr().println("relay: " + e.getMessage());
-            return ExitCodes.FAILURE;
-        } finally {
-            spec.commandLine().getOut().flush();
-            spec.commandLine().getErr().flush();
-        }
+        });
     }
 
     private String readKey() throws CliFailure {

@@ -33,7 +33,7 @@ public final class TargetsListCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        try {
+        return CliFailure.reported(spec, () -> {
             ControlClient.Answer answer = control.client(spec, context).get("/api/v1/targets");
             if (json) {
                 out.println(answer.text());
@@ -48,11 +48,6 @@ public final class TargetsListCommand implements Callable<Integer> {
                         t.path("url").asText(""));
             }
             return ExitCodes.OK;
-        } catch (CliFailure e) {
-            spec.commandLine().getErr().println("relay: " + e.getMessage());
-            return ExitCodes.FAILURE;
-        } finally {
-            out.flush();
-        }
+        });
     }
 }
