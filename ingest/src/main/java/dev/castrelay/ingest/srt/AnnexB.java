@@ -46,21 +46,4 @@ final class AnnexB {
         }
         return new Nal(start, end - start);
     }
-
-    /** The bytes of a NAL unit without its emulation-prevention bytes ({@code 00 00 03} becomes {@code 00 00}). */
-    static byte[] unescape(byte[] au, Nal nal) {
-        byte[] out = new byte[nal.length()];
-        int n = 0;
-        int zeros = 0;
-        for (int k = nal.offset(); k < nal.offset() + nal.length(); k++) {
-            int b = au[k] & 0xFF;
-            if (zeros >= 2 && b == 3) {
-                zeros = 0;
-                continue;
-            }
-            zeros = b == 0 ? zeros + 1 : 0;
-            out[n++] = (byte) b;
-        }
-        return java.util.Arrays.copyOf(out, n);
-    }
 }

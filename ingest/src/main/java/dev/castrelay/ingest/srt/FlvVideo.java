@@ -1,5 +1,8 @@
 package dev.castrelay.ingest.srt;
 
+import dev.castrelay.rtmp.media.BitReader;
+import dev.castrelay.rtmp.media.HevcSps;
+
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -224,59 +227,28 @@ final class FlvVideo {
 
     /**
      * HEVCDecoderConfigurationRecord (ISO 14496-15 8.3.3.1). The general profile, tier and level are the 12 bytes
-     * after the SPS's first (ITU-T H.265 7.3.2.2.1, 7.3.3); chroma format and bit depths are read further on.
+     * after the SPS's first (ITU-T H.265 7.3.2.2.1, 7.3.3); chroma format and bit depths come from {@link HevcSps}.
      */
     private byte[] hevcConfig() {
         byte[] first = sps.get(0);
-        byte[] rbsp = AnnexB.unescape(first, new AnnexB.Nal(0, first.length));
+        byte[] rbsp = BitReader.unescape(first, 0, first.length);
         if (rbsp.length < 15) {
             throw new IllegalArgumentException("HEVC SPS of " + rbsp.length + " bytes is too short");
         }
-        BitReader r = new BitReader(rbsp, 2); // after the 2-byte NAL header
-        r.skip(4); // sps_video_parameter_set_id
-        int maxSubLayersMinus1 = r.bits(3);
-        int temporalIdNesting = r.bits(1);
-        r.skip(96); // general profile_tier_level: 2+1+5+32+48+8 bits, copied below
-        boolean[] profilePresent = new boolean[8];
-        boolean[] levelPresent = new boolean[8];
-        for (int i = 0; i < maxSubLayersMinus1; i++) {
-            profilePresent[i] = r.bits(1) == 1;
-            levelPresent[i] = r.bits(1) == 1;
-        }
-        if (maxSubLayersMinus1 > 0) {
-            r.skip(2 * (8 - maxSubLayersMinus1));
-        }
-        for (int i = 0; i < maxSubLayersMinus1; i++) {
-            r.skip((profilePresent[i] ? 88 : 0) + (levelPresent[i] ? 8 : 0));
-        }
-        r.ue(); // sps_seq_parameter_set_id
-        int chromaFormat = r.ue();
-        if (chromaFormat == 3) {
-            r.skip(1); // separate_colour_plane_flag
-        }
-        r.ue(); // pic_width_in_luma_samples
-        r.ue(); // pic_height_in_luma_samples
-        if (r.bits(1) == 1) { // conformance_window_flag
-            r.ue();
-            r.ue();
-            r.ue();
-            r.ue();
-        }
-        int bitDepthLuma = r.ue();
-        int bitDepthChroma = r.ue();
+        HevcSps parsed = HevcSps.parse(rbsp);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(1); // configurationVersion
         out.write(rbsp, 3, 12); // general_profile_space .. general_level_idc
         out.write(0xF0); // reserved, min_spatial_segmentation_idc = 0
         out.write(0x00);
         out.write(0xFC); // reserved, parallelismType = 0 (unknown)
-        out.write(0xFC | (chromaFormat & 3));
-        out.write(0xF8 | (bitDepthLuma & 7));
-        out.write(0xF8 | (bitDepthChroma & 7));
+        out.write(0xFC | (parsed.chromaFormat() & 3));
+        out.write(0xF8 | (parsed.bitDepthLumaMinus8() & 7));
+        out.write(0xF8 | (parsed.bitDepthChromaMinus8() & 7));
         out.write(0); // avgFrameRate: unspecified
         out.write(0);
         // constantFrameRate 0, numTemporalLayers, temporalIdNested, lengthSizeMinusOne 3
-        out.write(((maxSubLayersMinus1 + 1) << 3) | (temporalIdNesting << 2) | 3);
+        out.write(((parsed.maxSubLayersMinus1() + 1) << 3) | (parsed.temporalIdNesting() << 2) | 3);
         out.write(3); // numOfArrays
         writeArray(out, 32, vps);
         writeArray(out, 33, sps);

@@ -42,7 +42,7 @@ public final class AvcSequenceHeader {
                 return null;
             }
             byte[] rbsp = unescape(p, spsStart + 1, spsLength - 1); // skip the NAL header byte
-            return parse(new BitReader(rbsp));
+            return parse(new BitReader(rbsp, 0));
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
             return null;
         }
@@ -63,7 +63,8 @@ public final class AvcSequenceHeader {
                 for (int n = 0; n < count; n++) {
                     int length = p.getUnsignedShort(i);
                     if (type == 33 && length > 2) { // SPS_NUT
-                        return parseHevc(new BitReader(unescape(p, i + 4, length - 2))); // after the NAL header
+                        HevcSps sps = HevcSps.parse(unescape(p, i + 2, length));
+                        return sps.width() > 0 && sps.height() > 0 ? new Size(sps.width(), sps.height()) : null;
                     }
                     i += 2 + length;
                 }
@@ -74,56 +75,11 @@ public final class AvcSequenceHeader {
         }
     }
 
-    private static Size parseHevc(BitReader r) {
-        r.bits(4); // sps_video_parameter_set_id
-        int maxSubLayersMinus1 = r.bits(3);
-        r.bits(1); // sps_temporal_id_nesting_flag
-        r.skip(96); // general profile_tier_level and general_level_idc
-        boolean[] profilePresent = new boolean[8];
-        boolean[] levelPresent = new boolean[8];
-        for (int k = 0; k < maxSubLayersMinus1; k++) {
-            profilePresent[k] = r.bits(1) == 1;
-            levelPresent[k] = r.bits(1) == 1;
-        }
-        if (maxSubLayersMinus1 > 0) {
-            r.skip(2 * (8 - maxSubLayersMinus1));
-        }
-        for (int k = 0; k < maxSubLayersMinus1; k++) {
-            r.skip((profilePresent[k] ? 88 : 0) + (levelPresent[k] ? 8 : 0));
-        }
-        r.ue(); // sps_seq_parameter_set_id
-        int chromaFormat = r.ue();
-        if (chromaFormat == 3) {
-            r.bits(1); // separate_colour_plane_flag
-        }
-        int width = r.ue();
-        int height = r.ue();
-        if (r.bits(1) == 1) { // conformance_window_flag
-            int left = r.ue();
-            int right = r.ue();
-            int top = r.ue();
-            int bottom = r.ue();
-            width -= (chromaFormat == 1 || chromaFormat == 2 ? 2 : 1) * (left + right);
-            height -= (chromaFormat == 1 ? 2 : 1) * (top + bottom);
-        }
-        return width > 0 && height > 0 ? new Size(width, height) : null;
-    }
-
-    /** Removes emulation-prevention bytes (00 00 03 -> 00 00). */
+    /** A NAL unit's bytes from {@code p}, without emulation-prevention bytes. */
     private static byte[] unescape(ByteBuf p, int from, int length) {
-        byte[] out = new byte[length];
-        int n = 0;
-        int zeros = 0;
-        for (int k = 0; k < length; k++) {
-            int b = p.getUnsignedByte(from + k);
-            if (zeros >= 2 && b == 3) {
-                zeros = 0;
-                continue;
-            }
-            zeros = b == 0 ? zeros + 1 : 0;
-            out[n++] = (byte) b;
-        }
-        return java.util.Arrays.copyOf(out, n);
+        byte[] raw = new byte[length];
+        p.getBytes(from, raw);
+        return BitReader.unescape(raw, 0, length);
     }
 
     private static Size parse(BitReader r) {
@@ -194,50 +150,6 @@ public final class AvcSequenceHeader {
                 next = (last + r.se() + 256) % 256;
             }
             last = next == 0 ? last : next;
-        }
-    }
-
-    /** MSB-first bit reader with Exp-Golomb codes (H.264 9.1). */
-    private static final class BitReader {
-        private final byte[] data;
-        private int bit;
-
-        BitReader(byte[] data) {
-            this.data = data;
-        }
-
-        int bits(int n) {
-            int v = 0;
-            for (int k = 0; k < n; k++) {
-                if (bit >= data.length * 8) {
-                    throw new IllegalArgumentException("SPS ends early");
-                }
-                v = (v << 1) | ((data[bit >> 3] >> (7 - (bit & 7))) & 1);
-                bit++;
-            }
-            return v;
-        }
-
-        int ue() {
-            int zeros = 0;
-            while (bits(1) == 0) {
-                if (++zeros > 31) {
-                    throw new IllegalArgumentException("bad Exp-Golomb code");
-                }
-            }
-            return (int) ((1L << zeros) - 1 + bits(zeros));
-        }
-
-        void skip(int n) {
-            if (bit + n > data.length * 8) {
-                throw new IllegalArgumentException("SPS ends early");
-            }
-            bit += n;
-        }
-
-        int se() {
-            int k = ue();
-            return (k & 1) == 1 ? (k + 1) / 2 : -(k / 2);
         }
     }
 }
