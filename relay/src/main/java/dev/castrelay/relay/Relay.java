@@ -197,7 +197,7 @@ public final class Relay implements AutoCloseable {
             return CompletableFuture.completedFuture(Optional.empty());
         }
         Thumbnail cached = thumbnail;
-        if (cached != null && System.nanoTime() - cached.madeAtNanos() < TimeUnit.SECONDS.toNanos(2)) {
+        if (cached != null && cached.fresh()) {
             return CompletableFuture.completedFuture(Optional.of(cached.jpeg()));
         }
         return transcoder.thumbnail().orTimeout(maxWait.toMillis(), TimeUnit.MILLISECONDS)
@@ -216,7 +216,7 @@ public final class Relay implements AutoCloseable {
      */
     public CompletableFuture<Optional<byte[]>> inputThumbnail(InputRole role) {
         Thumbnail cached = inputStills.get(role);
-        if (cached != null && System.nanoTime() - cached.madeAtNanos() < TimeUnit.SECONDS.toNanos(2)) {
+        if (cached != null && cached.fresh()) {
             return CompletableFuture.completedFuture(Optional.of(cached.jpeg()));
         }
         return CompletableFuture.supplyAsync(() -> {
@@ -233,7 +233,12 @@ public final class Relay implements AutoCloseable {
         }, stills).exceptionally(e -> Optional.empty());
     }
 
+    /** A picture shared by every dashboard watching, remade at most every two seconds. */
     private record Thumbnail(byte[] jpeg, long madeAtNanos) {
+
+        boolean fresh() {
+            return System.nanoTime() - madeAtNanos < TimeUnit.SECONDS.toNanos(2);
+        }
     }
 
     /** Alert delivery, or empty without {@code alerts} in the config. */

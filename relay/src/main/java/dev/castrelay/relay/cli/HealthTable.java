@@ -50,9 +50,9 @@ public final class HealthTable {
             sb.append(String.format(Locale.ROOT, "%-12s %-9s %6s %7s %6s  %s%n", "RENDITION", "STATE", "FPS", "KB/S",
                     "SPEED", "WHY"));
             for (RenditionHealth r : h.renditions()) {
-                sb.append(String.format(Locale.ROOT, "%-12s %-9s %6.1f %7d %5.2fx  %s%n", r.id(), r.state(), r.fps(),
-                        r.bitrateKbps(), r.speed(), r.reason() == null ? "" : r.reason()).stripTrailing())
-                        .append(System.lineSeparator());
+                String row = String.format(Locale.ROOT, "%-12s %-9s %6.1f %7d %5.2fx  %s", r.id(), r.state(),
+                        r.fps(), r.bitrateKbps(), r.speed(), r.reason() == null ? "" : r.reason());
+                sb.append(row.stripTrailing()).append(String.format("%n"));
             }
         }
         sb.append(String.format(Locale.ROOT, "%-12s %-10s %-10s %-12s %6s %5s %7s %6s %6s %9s  %s%n", "TARGET",
