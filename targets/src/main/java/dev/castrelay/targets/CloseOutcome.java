@@ -70,12 +70,14 @@ public sealed interface CloseOutcome {
         if (f.stalled()) {
             return new Stall(f.problem());
         }
-        if (f.problem() != null) {
-            return new NetworkFailure(f.problem());
-        }
-        // A close without a word is the network's until the platform says otherwise: a flaky link must never
-        // silence a platform for the rest of the broadcast. Only the hint says what else it might be.
+        // A close or reset without a word is the network's until the platform says otherwise: a flaky link must
+        // never silence a platform for the rest of the broadcast. Only the hint says what else it might be. A
+        // platform that hangs up on a publish while our first packets are unread resets rather than closes.
         boolean atPublish = f.publishRequested() && f.liveMillis() < SUSPICIOUS_CLOSE_MILLIS;
+        if (f.problem() != null) {
+            return new NetworkFailure(atPublish ? f.problem() + " right after publish: the key may be wrong"
+                    : f.problem());
+        }
         return new NetworkFailure(atPublish
                 ? "closed by " + f.platform() + " right after publish, without a word: the key may be wrong"
                 : "connection closed by " + f.platform());
