@@ -1,6 +1,7 @@
 package dev.castrelay.relay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -23,28 +24,35 @@ abstract class TargetActionCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private final CliContext context;
+    private final Action action;
 
-    TargetActionCommand(CliContext context) {
-        this.context = context;
+    /**
+     * One request about one target.
+     *
+     * @param method  the HTTP method
+     * @param subPath the path under {@code /api/v1/targets/ID}, or ""
+     * @param body    the request body, or null
+     * @param outcome the word printed after the target's name on success ("removed", "enabled", ...)
+     */
+    record Action(String method, String subPath, JsonNode body, String outcome) {
     }
 
-    abstract String method();
+    TargetActionCommand(CliContext context, Action action) {
+        this.context = context;
+        this.action = action;
+    }
 
-    /** The path under {@code /api/v1/targets/ID}, or "". */
-    abstract String subPath();
-
-    /** The request body, or null. */
-    abstract JsonNode body();
-
-    /** What is printed on success. */
-    abstract String done();
+    /** The body of a PATCH that enables or disables a target. */
+    static JsonNode enabled(boolean enabled) {
+        return JsonNodeFactory.instance.objectNode().put("enabled", enabled);
+    }
 
     @Override
     public Integer call() {
         return CliFailure.reported(spec, () -> {
-            String path = "/api/v1/targets/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + subPath();
-            control.client(spec, context).send(method(), path, body());
-            spec.commandLine().getOut().println(done());
+            String path = "/api/v1/targets/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + action.subPath();
+            control.client(spec, context).send(action.method(), path, action.body());
+            spec.commandLine().getOut().println("target '" + id + "' " + action.outcome());
             return ExitCodes.OK;
         });
     }

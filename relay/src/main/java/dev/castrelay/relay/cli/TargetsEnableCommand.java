@@ -1,7 +1,5 @@
 package dev.castrelay.relay.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
 
 /** {@code relay targets enable ID}: Enable a target; it starts publishing at once. */
@@ -10,26 +8,6 @@ import picocli.CommandLine.Command;
 public final class TargetsEnableCommand extends TargetActionCommand {
 
     public TargetsEnableCommand(CliContext context) {
-        super(context);
-    }
-
-    @Override
-    String method() {
-        return "PATCH";
-    }
-
-    @Override
-    String subPath() {
-        return "";
-    }
-
-    @Override
-    JsonNode body() {
-        return JsonNodeFactory.instance.objectNode().put("enabled", true);
-    }
-
-    @Override
-    String done() {
-        return "target '" + id + "' enabled";
+        super(context, new Action("PATCH", "", enabled(true), "enabled"));
     }
 }

@@ -1,6 +1,5 @@
 package dev.castrelay.relay.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 
 /** {@code relay targets remove ID}: Remove a target; it unpublishes at once. */
@@ -9,26 +8,6 @@ import picocli.CommandLine.Command;
 public final class TargetsRemoveCommand extends TargetActionCommand {
 
     public TargetsRemoveCommand(CliContext context) {
-        super(context);
-    }
-
-    @Override
-    String method() {
-        return "DELETE";
-    }
-
-    @Override
-    String subPath() {
-        return "";
-    }
-
-    @Override
-    JsonNode body() {
-        return null;
-    }
-
-    @Override
-    String done() {
-        return "target '" + id + "' removed";
+        super(context, new Action("DELETE", "", null, "removed"));
     }
 }

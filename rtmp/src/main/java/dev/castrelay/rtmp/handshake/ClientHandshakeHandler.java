@@ -4,11 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The client side of the RTMP handshake, as FFmpeg's {@code rtmpproto.c} does it: C1 carries a Flash Player
@@ -19,12 +17,11 @@ public final class ClientHandshakeHandler extends ByteToMessageDecoder {
 
     private enum State { READ_S0S1S2, BAD }
 
-    private final long timeoutMillis;
+    private final HandshakeDeadline deadline;
     private State state = State.READ_S0S1S2;
-    private ScheduledFuture<?> timeout;
 
     public ClientHandshakeHandler(long timeoutMillis) {
-        this.timeoutMillis = timeoutMillis;
+        this.deadline = new HandshakeDeadline(timeoutMillis);
     }
 
     @Override
@@ -40,19 +37,13 @@ public final class ClientHandshakeHandler extends ByteToMessageDecoder {
         ByteBuf c0c1 = Unpooled.buffer(1 + c1.length);
         c0c1.writeByte(3).writeBytes(c1);
         ctx.writeAndFlush(c0c1);
-        timeout = ctx.executor().schedule(() -> {
-            ctx.fireExceptionCaught(new HandshakeException("server did not complete the handshake within "
-                    + timeoutMillis + " ms"));
-            ctx.close();
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        deadline.start(ctx, "server did not complete the handshake");
         super.channelActive(ctx);
     }
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
+        deadline.cancel();
     }
 
     @Override

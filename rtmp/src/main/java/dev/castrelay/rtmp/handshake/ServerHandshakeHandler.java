@@ -4,11 +4,9 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The server side of the RTMP handshake (spec 5.2): reads C0+C1, answers S0+S1+S2, reads C2, then removes itself
@@ -21,28 +19,21 @@ public final class ServerHandshakeHandler extends ByteToMessageDecoder {
 
     private static final int RTMP_VERSION = 3;
 
-    private final long timeoutMillis;
+    private final HandshakeDeadline deadline;
     private State state = State.READ_C0C1;
-    private ScheduledFuture<?> timeout;
 
     public ServerHandshakeHandler(long timeoutMillis) {
-        this.timeoutMillis = timeoutMillis;
+        this.deadline = new HandshakeDeadline(timeoutMillis);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        timeout = ctx.executor().schedule(() -> {
-            ctx.fireExceptionCaught(new HandshakeException("handshake not completed within " + timeoutMillis
-                    + " ms"));
-            ctx.close();
-        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        deadline.start(ctx, "handshake not completed");
     }
 
     @Override
     protected void handlerRemoved0(ChannelHandlerContext ctx) {
-        if (timeout != null) {
-            timeout.cancel(false);
-        }
+        deadline.cancel();
     }
 
     @Override
