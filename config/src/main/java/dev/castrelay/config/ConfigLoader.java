@@ -51,17 +51,44 @@ public final class ConfigLoader {
 
     /** Loads a file: JSON when its name ends in {@code .json}, YAML otherwise. */
     public LoadResult load(Path file) {
-        Format format = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")
-                ? Format.JSON : Format.YAML;
+        try {
+            return parse(readText(file), formatOf(file));
+        } catch (ConfigException e) {
+            return new LoadResult(null, e.problems());
+        }
+    }
+
+    /**
+     * One top-level section of a file as written: no substitution (see {@link Substitution#value}) and no
+     * validation. For a command that needs only that part of the file, on a machine that may lack the secrets
+     * of the others (the CLI reads {@code control}). Null when the file has no such section.
+     *
+     * @throws ConfigException when the file cannot be read or is not valid YAML or JSON
+     */
+    public static JsonNode readSection(Path file, String name) {
+        Format format = formatOf(file);
+        try {
+            JsonNode root = (format == Format.JSON ? JSON : YAML).readTree(readText(file));
+            return root == null ? null : root.get(name);
+        } catch (JsonProcessingException e) {
+            throw refusal(syntaxError(e, format));
+        }
+    }
+
+    private static Format formatOf(Path file) {
+        return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json") ? Format.JSON : Format.YAML;
+    }
+
+    private static String readText(Path file) {
         try {
             long size = Files.size(file);
             if (size > Defaults.MAX_CONFIG_BYTES) {
-                return refused(file + " has " + size + " bytes, more than the " + Defaults.MAX_CONFIG_BYTES
+                throw refusal(file + " has " + size + " bytes, more than the " + Defaults.MAX_CONFIG_BYTES
                         + " a config file may have");
             }
-            return parse(Files.readString(file, StandardCharsets.UTF_8), format);
+            return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            return refused("cannot read " + file + ": " + e.getClass().getSimpleName());
+            throw refusal("cannot read " + file + ": " + e.getClass().getSimpleName());
         }
     }
 
@@ -163,6 +190,10 @@ public final class ConfigLoader {
 
     private static LoadResult refused(String message) {
         return new LoadResult(null, List.of(Problem.error("", message)));
+    }
+
+    private static ConfigException refusal(String message) {
+        return new ConfigException(List.of(Problem.error("", message)));
     }
 
     /**

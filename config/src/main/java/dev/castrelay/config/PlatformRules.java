@@ -15,8 +15,11 @@ import java.util.Set;
  */
 public final class PlatformRules {
 
-    /** Which URL schemes a platform takes. */
-    public enum Transport { RTMP_OR_RTMPS, RTMPS_PREFERRED, RTMPS_ONLY, LOCAL_DISK }
+    /**
+     * How a platform takes the stream: which URL schemes, or local disk for an archive (the product page's
+     * "transport" column; not to be confused with {@code rtmp.Transport}, the sockets' epoll or NIO).
+     */
+    public enum Delivery { RTMP_OR_RTMPS, RTMPS_PREFERRED, RTMPS_ONLY, LOCAL_DISK }
 
     /** A frame shape, e.g. 9:16. */
     public record Aspect(int width, int height) {
@@ -51,7 +54,7 @@ public final class PlatformRules {
     }
 
     /** Everything one platform asks for. */
-    public record Rules(Platform platform, Transport transport, boolean needsKey, VideoRules video,
+    public record Rules(Platform platform, Delivery delivery, boolean needsKey, VideoRules video,
                         AudioRules audio, KeyframeRules keyframes) {
     }
 
@@ -61,29 +64,29 @@ public final class PlatformRules {
     private static final Map<Platform, Rules> TABLE = new EnumMap<>(Platform.class);
 
     static {
-        add(Platform.YOUTUBE, Transport.RTMP_OR_RTMPS, new VideoRules(3840, 2160, 60, 0, 0, null, null),
+        add(Platform.YOUTUBE, Delivery.RTMP_OR_RTMPS, new VideoRules(3840, 2160, 60, 0, 0, null, null),
                 new AudioRules(AAC_44_48, 0, 0), new KeyframeRules(2, 0, 4));
-        add(Platform.FACEBOOK, Transport.RTMPS_ONLY, new VideoRules(1920, 1080, 60, 0, 9_000_000, null, null),
+        add(Platform.FACEBOOK, Delivery.RTMPS_ONLY, new VideoRules(1920, 1080, 60, 0, 9_000_000, null, null),
                 new AudioRules(AAC_44_48, 2, 128_000), new KeyframeRules(2, 0, 4));
-        add(Platform.INSTAGRAM, Transport.RTMPS_ONLY,
+        add(Platform.INSTAGRAM, Delivery.RTMPS_ONLY,
                 new VideoRules(0, 0, 0, 2_250_000, 6_000_000, new Aspect(9, 16), "720x1280"),
                 new AudioRules(AAC_44_48, 2, 0), new KeyframeRules(2, 0, 0));
         // X asks for a keyframe at least every 3 s; 2 s (what every other platform wants) is fine.
-        add(Platform.TWITTER, Transport.RTMP_OR_RTMPS, new VideoRules(0, 0, 60, 0, 12_000_000, null, null),
+        add(Platform.TWITTER, Delivery.RTMP_OR_RTMPS, new VideoRules(0, 0, 60, 0, 12_000_000, null, null),
                 new AudioRules(Set.of(), 0, 128_000), new KeyframeRules(0, 3, 0));
-        add(Platform.TWITCH, Transport.RTMP_OR_RTMPS, new VideoRules(0, 0, 0, 0, 6_000_000, null, null),
+        add(Platform.TWITCH, Delivery.RTMP_OR_RTMPS, new VideoRules(0, 0, 0, 0, 6_000_000, null, null),
                 new AudioRules(Set.of(), 0, 320_000), new KeyframeRules(2, 0, 0));
-        add(Platform.LINKEDIN, Transport.RTMPS_PREFERRED,
+        add(Platform.LINKEDIN, Delivery.RTMPS_PREFERRED,
                 new VideoRules(0, 0, 30, 0, 6_000_000, new Aspect(16, 9), "1920x1080"),
                 new AudioRules(Set.of(48_000), 0, 128_000), new KeyframeRules(2, 0, 0));
-        TABLE.put(Platform.CUSTOM, new Rules(Platform.CUSTOM, Transport.RTMP_OR_RTMPS, false, ANY_VIDEO, ANY_AUDIO,
+        TABLE.put(Platform.CUSTOM, new Rules(Platform.CUSTOM, Delivery.RTMP_OR_RTMPS, false, ANY_VIDEO, ANY_AUDIO,
                 new KeyframeRules(0, 0, 0)));
-        TABLE.put(Platform.ARCHIVE, new Rules(Platform.ARCHIVE, Transport.LOCAL_DISK, false, ANY_VIDEO, ANY_AUDIO,
+        TABLE.put(Platform.ARCHIVE, new Rules(Platform.ARCHIVE, Delivery.LOCAL_DISK, false, ANY_VIDEO, ANY_AUDIO,
                 new KeyframeRules(0, 0, 0)));
     }
 
-    private static void add(Platform p, Transport transport, VideoRules video, AudioRules audio, KeyframeRules kf) {
-        TABLE.put(p, new Rules(p, transport, true, video, audio, kf));
+    private static void add(Platform p, Delivery delivery, VideoRules video, AudioRules audio, KeyframeRules kf) {
+        TABLE.put(p, new Rules(p, delivery, true, video, audio, kf));
     }
 
     private PlatformRules() {
@@ -95,7 +98,7 @@ public final class PlatformRules {
 
     /**
      * The problems of {@code target} carrying {@code rendition} on its platform. Paths are {@code <path>.url}
-     * for the transport and {@code <path>.rendition} for the media; messages name the rendition's key.
+     * for the delivery and {@code <path>.rendition} for the media; messages name the rendition's key.
      *
      * @param path {@code targets[2]} or {@code targets[id=foo]}
      */
@@ -108,9 +111,9 @@ public final class PlatformRules {
         String name = target.platform().id();
         String url = target.effectiveUrl();
         boolean rtmps = url != null && url.toLowerCase(Locale.ROOT).startsWith("rtmps://");
-        if (!rtmps && rules.transport() == Transport.RTMPS_ONLY) {
+        if (!rtmps && rules.delivery() == Delivery.RTMPS_ONLY) {
             out.add(Problem.error(path + ".url", name + " accepts only rtmps:// URLs"));
-        } else if (!rtmps && rules.transport() == Transport.RTMPS_PREFERRED) {
+        } else if (!rtmps && rules.delivery() == Delivery.RTMPS_PREFERRED) {
             out.add(Problem.warning(path + ".url", name + " prefers rtmps:// URLs"));
         }
         if (target.platform() == Platform.CUSTOM) {

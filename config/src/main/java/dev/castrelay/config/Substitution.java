@@ -21,8 +21,11 @@ import java.util.regex.Pattern;
  * and tokens never need to be written into it. {@code $${} stands for a literal {@code ${}. A file's content
  * loses its trailing line breaks ({@code echo KEY > file} adds one). Relative paths are relative to the working
  * directory. Problems name the variable or file, never a value.
+ *
+ * <p>The loader applies it to the whole file; {@link #value} and {@link #secretFile} give the same rules and
+ * errors to a program that reads one value (the CLI's {@code control.token} and {@code --token-file}).
  */
-final class Substitution {
+public final class Substitution {
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -32,6 +35,38 @@ final class Substitution {
     Substitution(Function<String, String> env, Problems problems) {
         this.env = env;
         this.problems = problems;
+    }
+
+    /**
+     * One value substituted, as it would be at {@code path} of a config file.
+     *
+     * @param path the key it comes from, for the message: {@code control.token}
+     * @param env  the environment: null for a variable that is not set
+     * @throws ConfigException naming {@code path} and the variable or file that failed, never a value
+     */
+    public static String value(String value, String path, Function<String, String> env) {
+        Problems problems = new Problems();
+        JsonNode out = new Substitution(env, problems).substitute(value, path);
+        return orThrow(out.isNull() ? null : out.textValue(), problems);
+    }
+
+    /**
+     * A file holding a secret, read as {@code ${file:PATH}} reads it: a regular file of at most
+     * {@link Defaults#MAX_SUBSTITUTED_FILE_BYTES}, without its trailing line breaks.
+     *
+     * @param path where the file was named, for the message: {@code --token-file}
+     * @throws ConfigException naming {@code path} and the file, saying why it cannot be used
+     */
+    public static String secretFile(Path file, String path) {
+        Problems problems = new Problems();
+        return orThrow(new Substitution(name -> null, problems).readFile(file.toString(), path), problems);
+    }
+
+    private static String orThrow(String value, Problems problems) {
+        if (value == null) {
+            throw new ConfigException(problems.toList()); // every way to null reports why
+        }
+        return value;
     }
 
     /** Substitutes in place, below {@code node}. A value that cannot be substituted becomes null (absent). */

@@ -2,6 +2,7 @@ package dev.castrelay.ingest;
 
 import dev.castrelay.rtmp.media.MediaListener;
 import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.media.StreamHeaders;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -16,9 +17,7 @@ public final class GopCache {
 
     private final long maxBytes;
     private final List<MediaPacket> gop = new ArrayList<>();
-    private MediaPacket metadata;
-    private MediaPacket videoHeader;
-    private MediaPacket audioHeader;
+    private final StreamHeaders headers = new StreamHeaders();
     private long bytes;
 
     public GopCache(long maxBytes) {
@@ -26,15 +25,10 @@ public final class GopCache {
     }
 
     public void add(MediaPacket p) {
-        if (p.isData()) {
-            metadata = swap(metadata, p);
-        } else if (p.isSequenceHeader()) {
-            if (p.isVideo()) {
-                videoHeader = swap(videoHeader, p);
-            } else {
-                audioHeader = swap(audioHeader, p);
-            }
-        } else if (p.isVideo() && p.isKeyframe()) {
+        if (headers.offer(p)) {
+            return;
+        }
+        if (p.isVideo() && p.isKeyframe()) {
             clearGop();
             append(p);
         } else if (!gop.isEmpty()) {
@@ -63,18 +57,14 @@ public final class GopCache {
 
     /** Headers, then the cached GOP from its keyframe, in order (not retained: use them under the owner's lock). */
     List<MediaPacket> startingPoint() {
-        List<MediaPacket> out = new ArrayList<>();
-        for (MediaPacket h : new MediaPacket[] {metadata, videoHeader, audioHeader}) {
-            if (h != null) {
-                out.add(h);
-            }
-        }
+        List<MediaPacket> out = headers.inOrder();
         out.addAll(gop);
         return out;
     }
 
     /** The video sequence header and the cached keyframe, retained (the caller releases them); empty without both. */
     List<MediaPacket> keyframe() {
+        MediaPacket videoHeader = headers.video();
         if (videoHeader == null || gop.isEmpty()) {
             return List.of();
         }
@@ -88,21 +78,12 @@ public final class GopCache {
 
     public void clear() {
         clearGop();
-        metadata = swap(metadata, null);
-        videoHeader = swap(videoHeader, null);
-        audioHeader = swap(audioHeader, null);
+        headers.clear();
     }
 
     private void clearGop() {
         gop.forEach(MediaPacket::release);
         gop.clear();
         bytes = 0;
-    }
-
-    private static MediaPacket swap(MediaPacket old, MediaPacket next) {
-        if (old != null) {
-            old.release();
-        }
-        return next == null ? null : next.retain();
     }
 }

@@ -1,6 +1,7 @@
 package dev.castrelay.targets;
 
 import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.media.StreamHeaders;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,9 +20,7 @@ final class PacketQueue {
     private final ArrayDeque<MediaPacket> packets = new ArrayDeque<>();
     private final long maxMillis;
     private final long maxBytes;
-    private MediaPacket metadata;
-    private MediaPacket videoHeader;
-    private MediaPacket audioHeader;
+    private final StreamHeaders headers = new StreamHeaders();
     private boolean sawVideo;
     private boolean waitingForKeyframe = true;
     private long bytes;
@@ -34,15 +33,8 @@ final class PacketQueue {
 
     /** Queues a packet (retaining it), then enforces the limits. */
     void offer(MediaPacket p) {
-        if (p.isData()) {
-            metadata = replace(metadata, p);
-        } else if (p.isSequenceHeader()) {
-            if (p.isVideo()) {
-                videoHeader = replace(videoHeader, p);
-                sawVideo = true;
-            } else {
-                audioHeader = replace(audioHeader, p);
-            }
+        if (headers.offer(p)) {
+            sawVideo |= p.isVideo();
         } else if (waitingForKeyframe) {
             if (p.isVideo() && p.isKeyframe()) {
                 waitingForKeyframe = false;
@@ -65,14 +57,7 @@ final class PacketQueue {
     }
 
     private static boolean isMedia(MediaPacket p) {
-        return !p.isData() && !p.isSequenceHeader();
-    }
-
-    private static MediaPacket replace(MediaPacket old, MediaPacket p) {
-        if (old != null) {
-            old.release();
-        }
-        return p.retain();
+        return !StreamHeaders.isHeader(p);
     }
 
     /**
@@ -174,17 +159,11 @@ final class PacketQueue {
 
     /** Metadata and sequence headers, retained for the caller, in the order a player wants them. */
     List<MediaPacket> headers() {
-        List<MediaPacket> list = new ArrayList<>(3);
-        for (MediaPacket p : new MediaPacket[] {metadata, videoHeader, audioHeader}) {
-            if (p != null) {
-                list.add(p.retain());
-            }
-        }
-        return list;
+        return headers.retained();
     }
 
     boolean hasHeaders() {
-        return videoHeader != null || audioHeader != null;
+        return headers.hasSequenceHeader();
     }
 
     /** The next packet to send (the caller takes the reference), or null. */
@@ -235,9 +214,7 @@ final class PacketQueue {
     /** The stream ended (publisher gone): media and headers go, a new stream brings its own. */
     void clear() {
         clearMedia();
-        metadata = release(metadata);
-        videoHeader = release(videoHeader);
-        audioHeader = release(audioHeader);
+        headers.clear();
         sawVideo = false;
         waitingForKeyframe = true;
     }
@@ -248,12 +225,5 @@ final class PacketQueue {
             p.release();
         }
         bytes = 0;
-    }
-
-    private static MediaPacket release(MediaPacket p) {
-        if (p != null) {
-            p.release();
-        }
-        return null;
     }
 }

@@ -15,7 +15,7 @@ class SlateTest {
     @Test
     void aConfiguredImageIsDecodedAndFittedToTheRendition() throws Exception {
         Path png = Files.createDirectories(Path.of("target", "test-media")).resolve("slate.png");
-        Ffprobe.run("ffmpeg", "-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=400x400", "-frames:v", "1",
+        TestMedia.ffmpeg("-y", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=400x400", "-frames:v", "1",
                 png.toString());
 
         try (Slate slate = new Slate(new SlateConfig(png.toString(), "x", 600), 320, 180)) {

@@ -33,7 +33,7 @@ class TranscoderBench {
     void speedAgainstTheCliAndMemoryOverRepeatedRuns() throws Exception {
         Path in = TestMedia.flv(640, 360, 30, 44_100, 10);
         long t0 = System.nanoTime();
-        Ffprobe.run("ffmpeg", "-y", "-v", "error", "-i", in.toString(), "-vf",
+        TestMedia.ffmpeg("-y", "-v", "error", "-i", in.toString(), "-vf",
                 "scale=960:540:force_original_aspect_ratio=decrease:force_divisible_by=2,pad=960:540:(ow-iw)/2:(oh-ih)/2,setsar=1,fps=30",
                 "-c:v", "libx264", "-preset", "veryfast", "-b:v", "2500k", "-maxrate", "2500k", "-bufsize", "2500k",
                 "-g", "60", "-keyint_min", "60", "-sc_threshold", "0", "-c:a", "aac", "-b:a", "128k", "-ar", "48000",
@@ -41,7 +41,7 @@ class TranscoderBench {
         double cli = (System.nanoTime() - t0) / 1e9;
         System.out.printf("CLI (system ffmpeg) 640x360->960x540 veryfast, 10 s: %.2f s wall, speed %.2fx%n", cli, 10 / cli);
 
-        List<MediaPacket> packets = FlvFile.read(in);
+        List<MediaPacket> packets = TestMedia.packets(in);
         try {
             for (int run = 1; run <= Integer.getInteger("castrelay.bench.runs", 6); run++) {
                 AtomicLong bytes = new AtomicLong();
@@ -65,7 +65,7 @@ class TranscoderBench {
 
     @Test
     void memoryOverOneLongStream() throws Exception {
-        List<MediaPacket> packets = FlvFile.read(TestMedia.flv(640, 360, 30, 44_100, 10));
+        List<MediaPacket> packets = TestMedia.packets(TestMedia.flv(640, 360, 30, 44_100, 10));
         MediaListener sink = p -> { };
         try (Transcoder t = new Transcoder(List.of(QHD), new SlateConfig(null, "x", 600), id -> sink, 100_000,
                 Duration.ofSeconds(60))) {

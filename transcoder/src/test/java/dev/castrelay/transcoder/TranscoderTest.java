@@ -6,6 +6,8 @@ import dev.castrelay.config.RenditionConfig;
 import dev.castrelay.config.SlateConfig;
 import dev.castrelay.config.VideoConfig;
 import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.testkit.Ffprobe;
+import dev.castrelay.testkit.MediaInfo;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -52,7 +54,7 @@ class TranscoderTest {
     }
 
     private List<MediaPacket> input(Path flv) throws Exception {
-        List<MediaPacket> packets = FlvFile.read(flv);
+        List<MediaPacket> packets = TestMedia.packets(flv);
         inputs.addAll(packets);
         return packets;
     }
@@ -83,29 +85,27 @@ class TranscoderTest {
         TestMedia.feed(transcoder, input(in), 2.0);
         finish();
 
-        double inDuration = Ffprobe.duration(in);
+        double inDuration = Ffprobe.probe(in).durationSeconds();
         assertRendition(outputs.get("wide").file(), 480, 270, 30, 2, inDuration);
         assertRendition(outputs.get("vertical").file(), 180, 320, 25, 1, inDuration);
     }
 
     private static void assertRendition(Path out, int width, int height, double fps, double keyframeSeconds,
                                         double inDuration) throws Exception {
-        Ffprobe.Stream v = Ffprobe.stream(out, "v");
-        Ffprobe.Stream a = Ffprobe.stream(out, "a");
-        assertThat(v.get("codec_name")).isEqualTo("h264");
-        assertThat(v.intValue("width")).isEqualTo(width);
-        assertThat(v.intValue("height")).isEqualTo(height);
-        assertThat(a.get("codec_name")).isEqualTo("aac");
-        assertThat(a.intValue("sample_rate")).isEqualTo(44_100);
-        assertThat(Ffprobe.duration(out)).isCloseTo(inDuration, within(0.5));
-        assertThat(a.doubleValue("start_time")).isCloseTo(v.doubleValue("start_time"), within(0.05));
+        MediaInfo info = Ffprobe.probe(out);
+        assertThat(info.video().codec()).isEqualTo("h264");
+        assertThat(info.video().width()).isEqualTo(width);
+        assertThat(info.video().height()).isEqualTo(height);
+        assertThat(info.audio().codec()).isEqualTo("aac");
+        assertThat(info.audio().sampleRate()).isEqualTo(44_100);
+        assertThat(info.durationSeconds()).isCloseTo(inDuration, within(0.5));
+        assertThat(info.audio().firstPts()).isCloseTo(info.video().firstPts(), within(0.05));
 
-        assertKeyframesEvery(out, keyframeSeconds, fps);
+        assertKeyframesEvery(info, keyframeSeconds, fps);
     }
 
-    private static void assertKeyframesEvery(Path out, double keyframeSeconds, double fps) throws Exception {
-        List<Double> keyframes = Ffprobe.packets(out, "v").stream().filter(Ffprobe.Packet::keyframe)
-                .map(Ffprobe.Packet::pts).sorted().toList();
+    private static void assertKeyframesEvery(MediaInfo info, double keyframeSeconds, double fps) {
+        List<Double> keyframes = info.video().keyframeTimes();
         assertThat(keyframes).hasSizeGreaterThan(2);
         for (int i = 1; i < keyframes.size(); i++) {
             assertThat(keyframes.get(i) - keyframes.get(i - 1)).as("keyframe interval before keyframe %d", i)
@@ -124,10 +124,10 @@ class TranscoderTest {
         finish();
 
         for (String id : List.of("crop", "pad", "stretch")) {
-            Ffprobe.Stream v = Ffprobe.stream(outputs.get(id).file(), "v");
-            assertThat(v.intValue("width")).as(id).isEqualTo(240);
-            assertThat(v.intValue("height")).as(id).isEqualTo(320);
-            assertThat(Ffprobe.packets(outputs.get(id).file(), "v")).as(id).hasSizeGreaterThan(80);
+            MediaInfo.Video v = Ffprobe.probe(outputs.get(id).file()).video();
+            assertThat(v.width()).as(id).isEqualTo(240);
+            assertThat(v.height()).as(id).isEqualTo(320);
+            assertThat(v.frames()).as(id).isGreaterThan(80);
         }
     }
 
@@ -156,11 +156,11 @@ class TranscoderTest {
         assertContinuous(media(tags, MediaPacket.Kind.VIDEO), 2 * 1000.0 / 30 + 1);
         assertContinuous(media(tags, MediaPacket.Kind.AUDIO), 2 * 1024 * 1000.0 / 44_100 + 1);
 
-        Ffprobe.Stream v = Ffprobe.stream(out.file(), "v");
-        assertThat(v.intValue("width")).isEqualTo(320);
-        assertThat(v.intValue("height")).isEqualTo(180);
-        assertThat(Ffprobe.duration(out.file())).isCloseTo(4 + outageSeconds + 4, within(0.7));
-        assertKeyframesEvery(out.file(), 2, 30); // the encoder's GOP cadence runs straight through the outage
+        MediaInfo info = Ffprobe.probe(out.file());
+        assertThat(info.video().width()).isEqualTo(320);
+        assertThat(info.video().height()).isEqualTo(180);
+        assertThat(info.durationSeconds()).isCloseTo(4 + outageSeconds + 4, within(0.7));
+        assertKeyframesEvery(info, 2, 30); // the encoder's GOP cadence runs straight through the outage
     }
 
     private static List<Long> media(List<FlvRecorder.Tag> tags, MediaPacket.Kind kind) {
@@ -198,9 +198,10 @@ class TranscoderTest {
         finish();
 
         Path out = outputs.get("main").file();
-        assertThat(Ffprobe.duration(out)).isCloseTo(Ffprobe.duration(in), within(0.5));
-        assertThat(Ffprobe.packets(out, "v")).hasSizeBetween(5 * 30 - 5, 5 * 30 + 5);
-        assertThat(Ffprobe.packets(out, "a")).hasSizeGreaterThan(5 * 44_100 / 1024 - 10);
+        MediaInfo info = Ffprobe.probe(out);
+        assertThat(info.durationSeconds()).isCloseTo(Ffprobe.probe(in).durationSeconds(), within(0.5));
+        assertThat(info.video().frames()).isBetween(5 * 30 - 5, 5 * 30 + 5);
+        assertThat(info.audio().packets()).isGreaterThan(5 * 44_100 / 1024 - 10);
     }
 
     private static MediaPacket truncated(MediaPacket p) {
@@ -324,7 +325,8 @@ class TranscoderTest {
 
         FlvRecorder out = outputs.get("main");
         assertContinuous(media(out.tags(), MediaPacket.Kind.VIDEO), 2 * 1000.0 / 30 + 1);
-        assertThat(Ffprobe.stream(out.file(), "v").intValue("width")).isEqualTo(320);
-        assertThat(Ffprobe.duration(out.file())).isCloseTo(3 + 4, within(0.5));
+        MediaInfo info = Ffprobe.probe(out.file());
+        assertThat(info.video().width()).isEqualTo(320);
+        assertThat(info.durationSeconds()).isCloseTo(3 + 4, within(0.5));
     }
 }

@@ -1,22 +1,19 @@
 package dev.castrelay.relay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.castrelay.config.ConfigException;
+import dev.castrelay.config.ConfigLoader;
 import dev.castrelay.config.ListenAddress;
+import dev.castrelay.config.Problem;
+import dev.castrelay.config.Substitution;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * How a command finds a running relay: {@code --control URL} (default {@code control.listen} of
@@ -27,9 +24,6 @@ final class ControlOptions {
 
     static final String DEFAULT_URL = "http://127.0.0.1:8686";
     static final String TOKEN_ENV = "RELAY_TOKEN";
-    /** A token file is a line, not a document. */
-    private static final long MAX_TOKEN_FILE_BYTES = 64 * 1024;
-    private static final Pattern REFERENCE = Pattern.compile("\\$\\{(env|file):([^}]*)}");
 
     @Option(names = "--control", paramLabel = "URL",
             description = "The relay's control API (default: control.listen of --config, else " + DEFAULT_URL + ").")
@@ -45,14 +39,14 @@ final class ControlOptions {
     /** A client for the relay these options name. */
     ControlClient client(CommandSpec spec, CliContext context) throws CliFailure {
         JsonNode controlSection = config == null ? null : readControlSection();
-        URI base = baseUrl(spec, controlSection);
+        URI base = baseUrl(spec, context, controlSection);
         return new ControlClient(base, token(context, controlSection));
     }
 
-    private URI baseUrl(CommandSpec spec, JsonNode controlSection) {
+    private URI baseUrl(CommandSpec spec, CliContext context, JsonNode controlSection) throws CliFailure {
         String url = control;
         if (url == null && controlSection != null && controlSection.path("listen").isTextual()) {
-            url = fromListen(controlSection.path("listen").asText());
+            url = fromListen(fromConfig(controlSection, "listen", context));
         }
         if (url == null) {
             url = DEFAULT_URL;
@@ -87,7 +81,12 @@ final class ControlOptions {
 
     private String token(CliContext context, JsonNode controlSection) throws CliFailure {
         if (tokenFile != null) {
-            String t = readFile(tokenFile, "token file");
+            String t;
+            try {
+                t = Substitution.secretFile(tokenFile, "--token-file");
+            } catch (ConfigException e) {
+                throw failure("", e);
+            }
             if (t.isEmpty()) {
                 throw new CliFailure(CliFailure.Kind.LOCAL, "token file " + tokenFile + " is empty");
             }
@@ -98,7 +97,7 @@ final class ControlOptions {
             return env;
         }
         if (controlSection != null && controlSection.path("token").isTextual()) {
-            String t = substitute(controlSection.path("token").asText(), context);
+            String t = fromConfig(controlSection, "token", context);
             if (!t.isEmpty()) {
                 return t;
             }
@@ -107,57 +106,31 @@ final class ControlOptions {
                 + ", or --config relay.yaml with control.token");
     }
 
+    /** The {@code control} section as written; its values are substituted one by one, when used. */
     private JsonNode readControlSection() throws CliFailure {
-        String text = readFile(config, "config file");
-        ObjectMapper mapper = config.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")
-                ? new JsonMapper() : new YAMLMapper();
         try {
-            JsonNode root = mapper.readTree(text);
-            return root == null ? null : root.get("control");
-        } catch (IOException e) {
-            throw new CliFailure(CliFailure.Kind.LOCAL, "cannot read " + config
-                    + ": not valid YAML/JSON (run 'relay check --config " + config + "' for details)");
+            return ConfigLoader.readSection(config, "control");
+        } catch (ConfigException e) {
+            throw failure("--config " + config + ": ", e);
         }
     }
 
-    /** {@code ${env:NAME}} and {@code ${file:PATH}}, as the relay substitutes them. */
-    private static String substitute(String value, CliContext context) throws CliFailure {
-        Matcher m = REFERENCE.matcher(value);
-        StringBuilder sb = new StringBuilder();
-        while (m.find()) {
-            String replacement;
-            if (m.group(1).equals("env")) {
-                replacement = context.env().apply(m.group(2));
-                if (replacement == null) {
-                    throw new CliFailure(CliFailure.Kind.LOCAL, "control.token refers to ${env:" + m.group(2)
-                            + "}, which is not set");
-                }
-            } else {
-                replacement = readFile(Path.of(m.group(2)), "control.token file");
-            }
-            m.appendReplacement(sb, Matcher.quoteReplacement(replacement));
+    /**
+     * {@code control.<key>} with {@code ${env:}} and {@code ${file:}} substituted as the relay substitutes them,
+     * failing as {@code relay check} would. Only the values a command uses are substituted: with the token
+     * from {@code RELAY_TOKEN}, a {@code control.token} naming a file on the relay's host does not matter.
+     */
+    private String fromConfig(JsonNode controlSection, String key, CliContext context) throws CliFailure {
+        try {
+            return Substitution.value(controlSection.path(key).asText(), "control." + key, context.env());
+        } catch (ConfigException e) {
+            throw failure("--config " + config + ": ", e);
         }
-        m.appendTail(sb);
-        return sb.toString();
     }
 
-    /** The file's text without trailing line ends. */
-    private static String readFile(Path file, String what) throws CliFailure {
-        try {
-            long size = Files.size(file);
-            if (size > MAX_TOKEN_FILE_BYTES && what.contains("token")) {
-                throw new CliFailure(CliFailure.Kind.LOCAL, what + " " + file + " has " + size
-                        + " bytes, more than the " + MAX_TOKEN_FILE_BYTES + " a token file may have");
-            }
-            String s = Files.readString(file, StandardCharsets.UTF_8);
-            int end = s.length();
-            while (end > 0 && (s.charAt(end - 1) == '\n' || s.charAt(end - 1) == '\r')) {
-                end--;
-            }
-            return s.substring(0, end);
-        } catch (IOException e) {
-            throw new CliFailure(CliFailure.Kind.LOCAL, "cannot read " + what + " " + file + " ("
-                    + e.getClass().getSimpleName() + ")");
-        }
+    /** The config layer's problems as the one line a command prints (they never hold a secret). */
+    private static CliFailure failure(String prefix, ConfigException e) {
+        return new CliFailure(CliFailure.Kind.LOCAL, prefix + e.problems().stream().filter(Problem::isError)
+                .map(Problem::toString).collect(Collectors.joining("; ")));
     }
 }

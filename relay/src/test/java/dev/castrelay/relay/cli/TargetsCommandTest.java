@@ -1,6 +1,8 @@
 package dev.castrelay.relay.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.castrelay.config.ConfigLoader;
+import dev.castrelay.config.Problem;
 import dev.castrelay.relay.control.TestRelay;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,6 +185,67 @@ class TargetsCommandTest {
         assertThat(fromConfig.code()).as(fromConfig.err()).isEqualTo(0);
         assertThat(none.code()).isEqualTo(1);
         assertThat(none.err()).contains("no API token");
+    }
+
+    @Test
+    void theConfigsListenAndTokenAreSubstitutedAsTheRelaySubstitutesThem() throws Exception {
+        Path tokenFile = Files.writeString(dir.resolve("substituted-token"), TestRelay.TOKEN + "\n");
+        Path config = Files.writeString(dir.resolve("substituted.yaml"), "control:\n  listen: ${env:MY_LISTEN}\n"
+                + "  token: ${file:" + tokenFile + "}\n");
+
+        CliRun r = CliRun.run(Map.of("MY_LISTEN", relay.url().substring("http://".length())), "targets", "list",
+                "--config", config.toString());
+
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+        assertThat(r.out()).contains("alpha");
+    }
+
+    @Test
+    void aConfigTokenWhoseVariableIsUnsetFailsWithTheErrorTheConfigGives() throws Exception {
+        Path config = Files.writeString(dir.resolve("unset.yaml"), "control:\n  listen: "
+                + relay.url().substring("http://".length()) + "\n  token: ${env:UNSET_TOKEN_VAR}\n");
+        Problem loaderSays = new ConfigLoader(name -> null).load(config).errors().stream()
+                .filter(p -> p.path().equals("control.token")).findFirst().orElseThrow();
+
+        CliRun r = CliRun.run(Map.of(), "targets", "list", "--config", config.toString());
+
+        assertThat(loaderSays.message()).isEqualTo("environment variable UNSET_TOKEN_VAR is not set");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines()).singleElement()
+                .isEqualTo("relay: --config " + config + ": " + loaderSays);
+    }
+
+    @Test
+    void relayTokenWinsOverAConfigTokenThatCannotBeSubstitutedHere() throws Exception {
+        Path config = Files.writeString(dir.resolve("elsewhere.yaml"), "control:\n  listen: "
+                + relay.url().substring("http://".length()) + "\n  token: ${file:/run/secrets/on-the-relay-host}\n");
+
+        CliRun r = CliRun.run(ENV, "targets", "list", "--config", config.toString());
+
+        assertThat(r.code()).as(r.err()).isEqualTo(0);
+    }
+
+    @Test
+    void aTokenFileThatIsNotThereFailsWithOneLineNamingIt() {
+        Path missing = dir.resolve("no-such-token");
+
+        CliRun r = CliRun.run(Map.of(), "targets", "list", "--control", relay.url(), "--token-file",
+                missing.toString());
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines()).singleElement().isEqualTo("relay: --token-file: file " + missing
+                + " does not exist or is not a regular file");
+    }
+
+    @Test
+    void aConfigThatIsNotYamlFailsWithWhereItStopsParsing() throws Exception {
+        Path config = Files.writeString(dir.resolve("broken.yaml"), "control:\n\tlisten: x\n");
+
+        CliRun r = CliRun.run(ENV, "targets", "list", "--config", config.toString());
+
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err().lines()).singleElement().satisfies(l -> assertThat(l)
+                .startsWith("relay: --config " + config + ": not valid YAML at line 2"));
     }
 
     @Test

@@ -1,16 +1,12 @@
 package dev.castrelay.relay.control;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.classic.spi.IThrowableProxy;
-import ch.qos.logback.core.read.ListAppender;
 import dev.castrelay.relay.cli.Cli;
 import dev.castrelay.relay.cli.CliContext;
 import dev.castrelay.testkit.FfmpegPublisher;
+import dev.castrelay.testkit.LogCapture;
 import dev.castrelay.testkit.NginxRtmpSink;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
@@ -47,10 +43,7 @@ class SecretsTest {
 
     @Test
     void noKeyOrTokenLeavesTheRelay() throws Exception {
-        Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        ListAppender<ILoggingEvent> logs = new ListAppender<>();
-        logs.start();
-        root.addAppender(logs);
+        LogCapture logs = LogCapture.attach();
         try (NginxRtmpSink good = NginxRtmpSink.start();
              NginxRtmpSink denying = NginxRtmpSink.builder().denyPublish().start()) {
             TestRelay relay = TestRelay.start(dir, TestRelay.target("good", good.url(), GOOD_KEY),
@@ -66,16 +59,11 @@ class SecretsTest {
                 relay.close();
             }
         } finally {
-            root.detachAppender(logs);
+            logs.close();
         }
-        for (ILoggingEvent e : logs.list) {
-            seen.add(e.getFormattedMessage());
-            for (IThrowableProxy t = e.getThrowableProxy(); t != null; t = t.getCause()) {
-                seen.add(t.getClassName() + ": " + t.getMessage());
-            }
-        }
+        seen.addAll(logs.lines());
 
-        assertThat(logs.list).anyMatch(e -> e.getFormattedMessage().contains("target denied"));
+        assertThat(logs.lines()).anyMatch(l -> l.contains("target denied"));
         assertThat(String.join("\n", seen)).contains("****")
                 .doesNotContain(GOOD_KEY).doesNotContain(DENIED_KEY).doesNotContain(ADDED_KEY)
                 .doesNotContain(TestRelay.TOKEN).doesNotContain(TestRelay.INGEST_KEY);

@@ -5,6 +5,7 @@ import dev.castrelay.ingest.IngestState;
 import dev.castrelay.targets.PusherSettings;
 import dev.castrelay.testkit.FfmpegPublisher;
 import dev.castrelay.testkit.Ffprobe;
+import dev.castrelay.testkit.LogCapture;
 import dev.castrelay.testkit.MediaInfo;
 import dev.castrelay.testkit.NginxRtmpSink;
 import org.junit.jupiter.api.Test;

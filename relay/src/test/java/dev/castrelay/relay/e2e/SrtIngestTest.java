@@ -7,6 +7,7 @@ import dev.castrelay.targets.TargetState;
 import dev.castrelay.testkit.FfmpegPublisher;
 import dev.castrelay.testkit.Ffprobe;
 import dev.castrelay.testkit.FreePorts;
+import dev.castrelay.testkit.LogCapture;
 import dev.castrelay.testkit.LossyUdpRelay;
 import dev.castrelay.testkit.MediaInfo;
 import dev.castrelay.testkit.NginxRtmpSink;

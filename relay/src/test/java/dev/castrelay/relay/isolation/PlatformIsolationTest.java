@@ -9,6 +9,7 @@ import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
 import dev.castrelay.testkit.FfmpegPublisher;
 import dev.castrelay.testkit.Ffprobe;
+import dev.castrelay.testkit.LogCapture;
 import dev.castrelay.testkit.MediaInfo;
 import dev.castrelay.testkit.NginxRtmpSink;
 import java.nio.file.Path;
@@ -70,7 +71,7 @@ class PlatformIsolationTest {
         }
         Map<String, String> targets = new LinkedHashMap<>();
         sinks.forEach((id, sink) -> targets.put(id, target(sink.url(), KEYS.get(id))));
-        logs = new LogCapture();
+        logs = LogCapture.attach();
         ScheduledExecutorService director = Executors.newSingleThreadScheduledExecutor();
         try (Relay relay = Relay.start(Platforms.config(dir, targets), Platforms.SETTINGS)) {
             timeline = new HealthTimeline(relay);
@@ -220,7 +221,7 @@ class PlatformIsolationTest {
     void everyStateChangeIsLoggedOnceAsOneLine() {
         Pattern change = Pattern.compile("target (\\S+): (\\S+) -> (\\S+).*");
         Map<String, List<String[]>> byTarget = new LinkedHashMap<>();
-        for (String line : logs.linesOf(Pusher.class.getName())) {
+        for (String line : logs.messagesOf(Pusher.class.getName())) {
             Matcher m = change.matcher(line);
             assertThat(m.matches()).as(line).isTrue();
             byTarget.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(new String[] {m.group(2), m.group(3)});

@@ -4,6 +4,7 @@ import dev.castrelay.config.Defaults;
 import dev.castrelay.relay.Relay;
 import dev.castrelay.testkit.FfmpegPublisher;
 import dev.castrelay.testkit.Ffprobe;
+import dev.castrelay.testkit.FlvFile;
 import dev.castrelay.testkit.MediaInfo;
 import dev.castrelay.testkit.NginxRtmpSink;
 import dev.castrelay.testkit.Processes;

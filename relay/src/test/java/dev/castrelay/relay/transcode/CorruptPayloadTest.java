@@ -1,19 +1,16 @@
 package dev.castrelay.relay.transcode;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import dev.castrelay.relay.Relay;
-import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.testkit.FfmpegPublisher;
 import dev.castrelay.testkit.Ffprobe;
+import dev.castrelay.testkit.FlvFile;
+import dev.castrelay.testkit.LogCapture;
 import dev.castrelay.testkit.NginxRtmpSink;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
 
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -44,8 +41,7 @@ class CorruptPayloadTest {
     private static final List<Long> SHORT_SLICE_AT = List.of(3000L, 7500L);
     private static final List<Long> GARBAGE_AAC_AT = List.of(2200L, 6000L, 8700L);
 
-    private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final Logger transcoderLog = (Logger) LoggerFactory.getLogger("dev.castrelay.transcoder");
+    private final List<String> transcoderWarnings = new ArrayList<>();
     private NginxRtmpSink sink;
     private Path recording;
 
@@ -53,8 +49,7 @@ class CorruptPayloadTest {
     void replayCorruptMediaThroughTheRelay(@TempDir Path dir) throws Exception {
         List<FlvFile.Tag> tags = corrupt(FlvFile.read(FfmpegPublisher.builder().size(640, 360).duration(PUBLISHED)
                 .writeFlv(dir.resolve("clean.flv"))));
-        log.start();
-        transcoderLog.addAppender(log);
+        LogCapture log = LogCapture.attach();
         sink = NginxRtmpSink.start();
         Relay relay = Relay.start(TranscodeConfig.ingestKey(KEY)
                 .rendition("main", "width: 480, height: 270, fps: 30, bitrate: 600k, keyframeSeconds: 2, preset: ultrafast")
@@ -65,8 +60,10 @@ class CorruptPayloadTest {
             RenditionStates.await(relay, "slate", Duration.ofSeconds(5));
         } finally {
             relay.close();
-            transcoderLog.detachAppender(log);
+            log.close();
         }
+        transcoderWarnings.addAll(log.lines().stream().filter(l -> l.startsWith("WARN dev.castrelay.transcoder.")
+                || l.startsWith("ERROR dev.castrelay.transcoder.")).toList());
         recording = sink.awaitRecording(Duration.ofSeconds(10));
     }
 
@@ -107,8 +104,7 @@ class CorruptPayloadTest {
     }
 
     private List<String> warnings() {
-        return log.list.stream().filter(e -> e.getLevel().levelInt >= ch.qos.logback.classic.Level.WARN_INT)
-                .map(ILoggingEvent::getFormattedMessage).toList();
+        return transcoderWarnings;
     }
 
     /** The damage: the first AVC frame (not a keyframe) at or after each chosen time, and garbage AAC frames. */
@@ -132,7 +128,7 @@ class CorruptPayloadTest {
                 random.nextBytes(body);
                 body[0] = tag.body()[0]; // AAC, its rate and channels: only the frame itself is garbage
                 body[1] = 1;
-                out.add(new FlvFile.Tag(MediaPacket.Kind.AUDIO, tag.timestamp() + 1, body));
+                out.add(new FlvFile.Tag(FlvFile.AUDIO, tag.timestamp() + 1, body));
             } else {
                 out.add(tag);
             }
@@ -160,6 +156,6 @@ class CorruptPayloadTest {
         if (fixLength) {
             ByteBuffer.wrap(body).putInt(last, kept);
         }
-        return new FlvFile.Tag(tag.kind(), tag.timestamp(), body);
+        return new FlvFile.Tag(tag.type(), tag.timestamp(), body);
     }
 }

@@ -5,7 +5,9 @@ import dev.castrelay.rtmp.RtmpUrl;
 import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.rtmp.session.ClientSession;
 import dev.castrelay.rtmp.session.RtmpClientInitializer;
+import dev.castrelay.testkit.FlvFile;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -89,7 +91,8 @@ public final class ReplayPublisher implements AutoCloseable {
                 session.flush();
                 return;
             }
-            MediaPacket p = tag.toPacket();
+            MediaPacket p = MediaPacket.of(MediaPacket.Kind.ofMessageType(tag.type()), tag.timestamp(),
+                    Unpooled.wrappedBuffer(tag.body().clone()));
             try {
                 session.send(p);
             } finally {

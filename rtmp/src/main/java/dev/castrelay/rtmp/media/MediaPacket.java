@@ -31,6 +31,16 @@ public final class MediaPacket extends AbstractReferenceCounted {
         public int messageType() {
             return messageType;
         }
+
+        /** The kind that travels as RTMP message type {@code type} (the same number as FLV's tag type). */
+        public static Kind ofMessageType(int type) {
+            for (Kind k : values()) {
+                if (k.messageType == type) {
+                    return k;
+                }
+            }
+            throw new IllegalArgumentException("RTMP message type " + type + " is no audio, video or AMF0 data");
+        }
     }
 
     /** FLV video codec id of H.264 (legacy, non-enhanced RTMP). */

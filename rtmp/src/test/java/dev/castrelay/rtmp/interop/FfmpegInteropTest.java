@@ -8,6 +8,7 @@ import dev.castrelay.rtmp.session.ClientSession;
 import dev.castrelay.rtmp.session.Loopback;
 import dev.castrelay.rtmp.session.PublishDecision;
 import dev.castrelay.rtmp.session.Received;
+import dev.castrelay.testkit.FlvFile;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -116,7 +117,8 @@ class FfmpegInteropTest {
         assertThat(rejected.get()).isNull();
         loopback.onLoop(() -> {
             for (FlvFile.Tag tag : tags) {
-                MediaPacket p = MediaPacket.of(tag.kind(), tag.timestamp(), Bytes.pooled(tag.body()));
+                MediaPacket p = MediaPacket.of(MediaPacket.Kind.ofMessageType(tag.type()), tag.timestamp(),
+                        Bytes.pooled(tag.body()));
                 client.get().send(p);
                 p.release();
             }

@@ -1,7 +1,6 @@
 package dev.castrelay.relay.transcode.bench;
 
 import dev.castrelay.relay.Relay;
-import dev.castrelay.relay.transcode.FlvFile;
 import dev.castrelay.relay.transcode.ReplayPublisher;
 import dev.castrelay.relay.transcode.TranscodeConfig;
 import dev.castrelay.rtmp.RtmpLimits;
@@ -10,6 +9,7 @@ import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.rtmp.session.PublishDecision;
 import dev.castrelay.rtmp.session.RtmpServerInitializer;
 import dev.castrelay.testkit.FfmpegPublisher;
+import dev.castrelay.testkit.FlvFile;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
