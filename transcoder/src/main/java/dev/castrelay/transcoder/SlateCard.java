@@ -1,7 +1,7 @@
 package dev.castrelay.transcoder;
 
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacpp.BytePointer;
 
 import java.awt.Color;
 import java.awt.Font;
