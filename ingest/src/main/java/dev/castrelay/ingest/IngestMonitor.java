@@ -3,13 +3,16 @@ package dev.castrelay.ingest;
 import dev.castrelay.rtmp.amf.Amf0Reader;
 import dev.castrelay.rtmp.media.AvcSequenceHeader;
 import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.media.RateMeter;
 import dev.castrelay.rtmp.media.VideoTag;
 import io.netty.buffer.ByteBuf;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * Watches the ingest stream for the health document: what the encoder says it sends (metadata, AAC config) and
@@ -18,7 +21,7 @@ import java.util.Map;
  */
 public final class IngestMonitor {
 
-    private static final long WINDOW_MILLIS = 5_000;
+    private static final Duration WINDOW = Duration.ofSeconds(5);
     private static final int[] AAC_RATES = {96000, 88200, 64000, 48000, 44100, 32000, 24000, 22050, 16000, 12000,
         11025, 8000, 7350};
 
@@ -31,14 +34,23 @@ public final class IngestMonitor {
     private String audioCodec;
     private int sampleRate;
     private int channels;
-    private final ArrayDeque<long[]> recent = new ArrayDeque<>(); // {arrival ms, bytes, isVideoFrame}
+    private final RateMeter meter;
     private final ArrayDeque<Long> keyframes = new ArrayDeque<>();
+
+    public IngestMonitor() {
+        this(System::nanoTime);
+    }
+
+    /** A monitor whose rates run on {@code nanoClock} (tests drive time by hand). */
+    IngestMonitor(LongSupplier nanoClock) {
+        meter = new RateMeter(WINDOW, nanoClock);
+    }
 
     public synchronized void started() {
         state = IngestState.LIVE;
         since = Instant.now();
         sizeFromStream = false;
-        recent.clear();
+        meter.reset();
         keyframes.clear();
     }
 
@@ -48,11 +60,7 @@ public final class IngestMonitor {
     }
 
     public synchronized void record(MediaPacket p) {
-        long now = System.currentTimeMillis();
-        recent.addLast(new long[] {now, p.size(), p.isVideo() && !p.isSequenceHeader() ? 1 : 0});
-        while (!recent.isEmpty() && now - recent.peekFirst()[0] > WINDOW_MILLIS) {
-            recent.pollFirst();
-        }
+        meter.record(p.size(), p.isVideo() && !p.isSequenceHeader());
         if (p.isData()) {
             readMetadata(p.payload());
         } else if (p.isVideo()) {
@@ -106,30 +114,16 @@ public final class IngestMonitor {
     }
 
     public synchronized IngestHealth health() {
-        long now = System.currentTimeMillis();
-        while (!recent.isEmpty() && now - recent.peekFirst()[0] > WINDOW_MILLIS) {
-            recent.pollFirst();
-        }
-        long bytes = 0;
-        long frames = 0;
-        for (long[] r : recent) {
-            bytes += r[1];
-            frames += r[2];
-        }
-        double seconds = WINDOW_MILLIS / 1000.0;
-        if (!recent.isEmpty()) {
-            seconds = Math.max(1.0, Math.min(seconds, (now - recent.peekFirst()[0]) / 1000.0));
-        }
         boolean live = state == IngestState.LIVE;
         double keyframeInterval = 0;
         if (keyframes.size() >= 2) {
             keyframeInterval = (keyframes.peekLast() - keyframes.peekFirst()) / 1000.0 / (keyframes.size() - 1);
         }
         IngestHealth.Video video = videoCodec == null ? null : new IngestHealth.Video(videoCodec, width, height,
-                live ? round(frames / seconds) : 0, round(keyframeInterval));
+                live ? round(meter.fps()) : 0, round(keyframeInterval));
         IngestHealth.Audio audio = audioCodec == null ? null
                 : new IngestHealth.Audio(audioCodec, sampleRate, channels);
-        return new IngestHealth(state, since, video, audio, live ? Math.round(bytes * 8 / 1000.0 / seconds) : 0,
+        return new IngestHealth(state, since, video, audio, live ? meter.bitrateKbps() : 0,
                 null, null, List.of());
     }
 

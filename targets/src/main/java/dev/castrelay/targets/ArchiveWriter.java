@@ -1,6 +1,7 @@
 package dev.castrelay.targets;
 
 import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.media.RateMeter;
 import io.netty.util.concurrent.Promise;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -10,6 +11,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -50,7 +52,7 @@ final class ArchiveWriter implements Runnable {
     private final ArchiveSettings settings;
     private final BlockingQueue<Command> queue = new LinkedBlockingQueue<>();
     private final AtomicLong queuedBytes = new AtomicLong();
-    private final RateMeter meter = new RateMeter(5);
+    private final RateMeter meter = new RateMeter(Duration.ofSeconds(5));
 
     // Owned by the loop (offer, signal).
     private boolean skipping;
@@ -257,7 +259,6 @@ final class ArchiveWriter implements Runnable {
         lastTickNanos = now;
         try {
             if (++ticks % (1_000 / TICK_MILLIS) == 0) {
-                meter.tick();
                 recording.sync(); // once a second on the disk itself: a machine that dies loses the last second
             }
             recording.checkSpace();

@@ -3,6 +3,7 @@ package dev.castrelay.targets;
 import dev.castrelay.config.Defaults;
 import dev.castrelay.rtmp.RtmpUrl;
 import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.media.RateMeter;
 import dev.castrelay.rtmp.media.VideoCodec;
 import dev.castrelay.rtmp.media.VideoTag;
 import dev.castrelay.rtmp.session.ClientSession;
@@ -15,6 +16,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
@@ -32,7 +34,6 @@ public final class Pusher implements Target {
     private static final Logger log = LoggerFactory.getLogger(Pusher.class);
     /** How often health is evaluated: stalls and lag are seen within a quarter second of crossing a limit. */
     private static final long TICK_MILLIS = 250;
-    private static final int TICKS_PER_SECOND = (int) (1_000 / TICK_MILLIS);
 
     private final TargetSpec spec;
     private final RtmpUrl url;
@@ -44,7 +45,7 @@ public final class Pusher implements Target {
     private final PacketQueue queue;
     private final ReconnectPolicy reconnect;
     private final LagMonitor lag;
-    private final RateMeter meter = new RateMeter(5);
+    private final RateMeter meter = new RateMeter(Duration.ofSeconds(5));
     private PusherConnection current;
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> ticker;
@@ -56,7 +57,6 @@ public final class Pusher implements Target {
         drainScheduled = false;
         drain(false);
     };
-    private long ticks;
     /** Where a (re)connection starts from; set before {@link #start}. */
     private GopReplay gopReplay = GopReplay.NONE;
     /**
@@ -334,9 +334,6 @@ public final class Pusher implements Target {
     }
 
     private void tick() {
-        if (++ticks % TICKS_PER_SECOND == 0) {
-            meter.tick();
-        }
         long now = System.nanoTime();
         PusherConnection conn = current;
         lag.countDrops(queue.droppedFrames(), isLive(conn), now);

@@ -1,5 +1,6 @@
 package dev.castrelay.targets;
 
+import dev.castrelay.rtmp.media.RateMeter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

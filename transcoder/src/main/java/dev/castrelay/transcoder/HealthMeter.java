@@ -1,34 +1,38 @@
 package dev.castrelay.transcoder;
 
+import dev.castrelay.rtmp.media.RateMeter;
+import dev.castrelay.rtmp.media.SlidingWindow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
+import java.time.Duration;
+import java.util.function.LongSupplier;
 
 /**
  * Measures one rendition over a sliding window of a few seconds: frames and bytes put out, media time encoded and
- * the rendition thread's working time (speed = media time / working time). Fed and sampled by the rendition
- * thread, which publishes each {@link RenditionHealth} snapshot through a volatile field for any reader.
+ * the rendition thread's working time (speed = media time / working time), on the shared {@link RateMeter} and
+ * {@link SlidingWindow}. Fed and sampled by the rendition thread, which publishes each {@link RenditionHealth}
+ * snapshot through a volatile field for any reader.
  */
 final class HealthMeter {
 
     private static final Logger log = LoggerFactory.getLogger(HealthMeter.class);
-    private static final long WINDOW_NANOS = 3_000_000_000L;
+    private static final Duration WINDOW = Duration.ofSeconds(3);
+    /** The two quantities of {@link #work}: media time encoded and time spent working for it. */
+    private static final int MEDIA_MICROS = 0;
+    private static final int BUSY_NANOS = 1;
     /** Below real time this long is a rendition that cannot keep up, not a hiccup. */
     static final long SLOW_MILLIS = 10_000;
     /** Encoders and the JIT warm up in the first seconds: speed means nothing until then. */
     private static final long GRACE_NANOS = 5_000_000_000L;
     private static final long SAMPLE_NANOS = 250_000_000L;
 
-    private record Sample(long wallNanos, long frames, long bytes, double mediaMs, long busyNanos) {
-    }
-
     private final String id;
-    private final ArrayDeque<Sample> samples = new ArrayDeque<>();
-    private long frames;
-    private long bytes;
-    private double mediaMs;
-    private long busyNanos;
+    private final LongSupplier nanoClock;
+    private final RateMeter output;
+    private final SlidingWindow work;
+    /** When the last snapshot was published (0: never). */
+    private long sampledNanos;
     private long slateFrames;
     /** Written by the decode thread only. */
     private volatile long droppedFrames;
@@ -39,13 +43,20 @@ final class HealthMeter {
     private volatile RenditionHealth snapshot;
 
     HealthMeter(String id) {
+        this(id, System::nanoTime);
+    }
+
+    /** A meter on {@code nanoClock} (tests drive time by hand). */
+    HealthMeter(String id, LongSupplier nanoClock) {
         this.id = id;
+        this.nanoClock = nanoClock;
+        this.output = new RateMeter(WINDOW, nanoClock);
+        this.work = new SlidingWindow(2, WINDOW, nanoClock);
         this.snapshot = new RenditionHealth(id, "idle", 0, 0, 0, 0, 0, false, null);
     }
 
     void onVideoFrame(int size) {
-        frames++;
-        bytes += size;
+        output.record(size, true);
     }
 
     /** The decode thread dropped one of this rendition's pictures (called on the decode thread only). */
@@ -58,16 +69,16 @@ final class HealthMeter {
     }
 
     void onAudioBytes(int size) {
-        bytes += size;
+        output.record(size, false);
     }
 
     /** Media time the rendition's clock advanced by. */
     void onMedia(double ms) {
-        mediaMs += ms;
+        work.add(MEDIA_MICROS, Math.round(ms * 1000));
     }
 
     void onBusy(long nanos) {
-        busyNanos += nanos;
+        work.add(BUSY_NANOS, nanos);
     }
 
     /**
@@ -75,24 +86,16 @@ final class HealthMeter {
      * ({@code reason}: why the slate is on air, or null).
      */
     void sample(String state, String reason, boolean force) {
-        long now = System.nanoTime();
-        Sample last = samples.peekLast();
-        if (!force && last != null && now - last.wallNanos() < SAMPLE_NANOS) {
+        long now = nanoClock.getAsLong();
+        if (!force && sampledNanos != 0 && now - sampledNanos < SAMPLE_NANOS) {
             return;
         }
-        samples.add(new Sample(now, frames, bytes, mediaMs, busyNanos));
-        while (samples.size() > 2 && now - samples.peekFirst().wallNanos() > WINDOW_NANOS) {
-            samples.pollFirst();
-        }
-        Sample first = samples.peekFirst();
-        double wallSec = (now - first.wallNanos()) / 1e9;
-        double fps = wallSec > 0.2 ? (frames - first.frames()) / wallSec : 0;
-        long kbps = wallSec > 0.2 ? Math.round((bytes - first.bytes()) * 8 / wallSec / 1000) : 0;
-        double busySec = (busyNanos - first.busyNanos()) / 1e9;
-        double speed = busySec > 0 ? (mediaMs - first.mediaMs()) / 1000 / busySec : 0;
+        sampledNanos = now;
+        long busyNanos = work.sum(BUSY_NANOS);
+        double speed = busyNanos > 0 ? work.sum(MEDIA_MICROS) * 1000.0 / busyNanos : 0;
         judgeSpeed(state, speed, now);
-        snapshot = new RenditionHealth(id, state, round2(fps), kbps, round2(speed), slateFrames, droppedFrames, slow,
-                reason);
+        snapshot = new RenditionHealth(id, state, round2(output.fps()), output.bitrateKbps(), round2(speed),
+                slateFrames, droppedFrames, slow, reason);
     }
 
     /**

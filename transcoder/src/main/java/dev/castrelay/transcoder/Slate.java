@@ -12,34 +12,22 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
-
 import static org.bytedeco.ffmpeg.global.avcodec.*;
-import static org.bytedeco.ffmpeg.global.avfilter.avfilter_get_by_name;
 import static org.bytedeco.ffmpeg.global.avformat.*;
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
 /**
  * The picture a rendition shows while the ingest is lost, made once at the rendition's size in yuv420p: the
- * configured image (decoded by FFmpeg, letterboxed), or else a dark card with the configured text: drawn by
- * FFmpeg's {@code drawtext} where the build has it, else by Java2D ({@link SlateCard}; the bytedeco build used
- * today lacks {@code drawtext}), else, with no fonts at all, plain.
+ * configured image (decoded by FFmpeg, letterboxed), or else a dark card with the configured text drawn in memory
+ * by Java2D ({@link SlateCard}; the bytedeco build lacks {@code drawtext}), or, with no fonts at all, plain. Making
+ * a slate writes no file.
  *
  * <p>Owned by the rendition thread; the frame is encoded again and again with new timestamps.
  */
 final class Slate implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Slate.class);
-    private static final String CARD_COLOR = "0x16181d";
-    private static final List<String> FONTS = List.of(
-            "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-            "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-            "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-            "/System/Library/Fonts/Supplemental/Arial.ttf");
+    private static final int CARD_RGB = 0x16181d;
 
     private final AVFrame picture;
 
@@ -61,15 +49,19 @@ final class Slate implements AutoCloseable {
     }
 
     private static AVFrame fromImage(String path, int width, int height) {
-        AVFrame decoded = decodeImage(path);
-        try (FilterGraph g = new FilterGraph("buffer@src=video_size=" + decoded.width() + "x" + decoded.height()
-                + ":pix_fmt=" + decoded.format() + ":time_base=1/1000:pixel_aspect=1/1,"
+        return fitted(decodeImage(path), width, height);
+    }
+
+    /** {@code source} letterboxed to the rendition's size in yuv420p; frees {@code source}. */
+    private static AVFrame fitted(AVFrame source, int width, int height) {
+        try (FilterGraph g = new FilterGraph("buffer@src=video_size=" + source.width() + "x" + source.height()
+                + ":pix_fmt=" + source.format() + ":time_base=1/1000:pixel_aspect=1/1,"
                 + VideoFilter.fitChain(Fit.PAD, width, height) + ",format=pix_fmts=" + AV_PIX_FMT_YUV420P
                 + ",buffersink@sink")) {
-            g.push(decoded);
+            g.push(source);
             return pullOne(g);
         } finally {
-            av_frame_free(decoded);
+            av_frame_free(source);
         }
     }
 
@@ -114,51 +106,23 @@ final class Slate implements AutoCloseable {
     }
 
     private static AVFrame card(String text, int width, int height) {
-        String drawtext = drawtext(text);
-        if (drawtext.isEmpty() && text != null && !text.isBlank()) {
-            Path png = SlateCard.render(text, width, height, Integer.parseInt(CARD_COLOR.substring(2), 16));
-            if (png != null) {
+        if (text != null && !text.isBlank()) {
+            AVFrame drawn = SlateCard.draw(text, width, height, CARD_RGB);
+            if (drawn != null) {
                 try {
-                    AVFrame drawn = fromImage(png.toString(), width, height);
+                    AVFrame card = fitted(drawn, width, height);
                     log.info("Slate for {}x{}: dark card with text", width, height);
-                    return drawn;
+                    return card;
                 } catch (RuntimeException e) {
                     log.debug("Slate text card unusable ({}); plain card", e.getMessage());
-                } finally {
-                    try {
-                        Files.deleteIfExists(png);
-                    } catch (IOException ignored) {
-                        // a temp file; deleteOnExit covers it
-                    }
                 }
             }
         }
-        log.info("Slate for {}x{}: dark card{}", width, height, drawtext.isEmpty() ? " without text (no drawtext filter in"
-                + " this FFmpeg build, or no font)" : " with text");
-        try (FilterGraph g = new FilterGraph("color@src=c=" + CARD_COLOR + ":s=" + width + "x" + height + ":r=1"
-                + drawtext + ",format=pix_fmts=" + AV_PIX_FMT_YUV420P + ",buffersink@sink")) {
+        log.info("Slate for {}x{}: dark card{}", width, height,
+                text == null || text.isBlank() ? "" : " without text (no font on this machine)");
+        try (FilterGraph g = new FilterGraph("color@src=c=" + String.format("0x%06x", CARD_RGB) + ":s=" + width + "x"
+                + height + ":r=1,format=pix_fmts=" + AV_PIX_FMT_YUV420P + ",buffersink@sink")) {
             return pullOne(g);
-        }
-    }
-
-    /** A {@code ,drawtext=...} segment when the filter and a font exist, else empty. */
-    private static String drawtext(String text) {
-        if (text == null || text.isBlank() || avfilter_get_by_name("drawtext") == null) {
-            return "";
-        }
-        String font = FONTS.stream().filter(f -> Files.isReadable(Path.of(f))).findFirst().orElse(null);
-        if (font == null) {
-            return "";
-        }
-        try {
-            // A text file sidesteps filter-graph escaping of quotes and colons in the operator's text.
-            Path textFile = Files.createTempFile("castrelay-slate", ".txt");
-            textFile.toFile().deleteOnExit();
-            Files.writeString(textFile, text, StandardCharsets.UTF_8);
-            return ",drawtext=fontfile=" + font + ":textfile=" + textFile + ":expansion=none:fontcolor=white"
-                    + ":fontsize=h/14:x=(w-text_w)/2:y=(h-text_h)/2";
-        } catch (IOException e) {
-            return "";
         }
     }
 

@@ -1,31 +1,41 @@
 package dev.castrelay.transcoder;
 
-import javax.imageio.ImageIO;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacpp.BytePointer;
+
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.awt.image.DataBufferByte;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_BGR24;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_copy_plane;
 
 /**
- * Draws the slate's text card with Java2D when FFmpeg cannot ({@code drawtext} is missing from the bytedeco
- * build): a PNG the {@link Slate} then reads like a configured image. Headless; any failure (no fonts on the
- * machine) leaves the caller with its plain card.
+ * Draws the slate's text card with Java2D ({@code drawtext} is missing from the bytedeco build) straight into an
+ * {@link AVFrame} that {@link Slate} then fits like a configured image: in memory, no file. Headless; any failure
+ * (no fonts on the machine) leaves the caller with its plain card.
  */
 final class SlateCard {
 
     private SlateCard() {
     }
 
-    /** A PNG of {@code text} centred on the dark card, or null when it cannot be drawn here. */
-    static Path render(String text, int width, int height, int rgb) {
+    /**
+     * A {@code bgr24} frame of {@code text} centred on the card of colour {@code rgb}, owned by the caller, or null
+     * when it cannot be drawn here.
+     */
+    static AVFrame draw(String text, int width, int height, int rgb) {
         System.setProperty("java.awt.headless", "true");
+        AVFrame frame = null;
         try {
-            BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+            BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
             Graphics2D g = img.createGraphics();
             try {
                 g.setColor(new Color(rgb));
@@ -44,11 +54,21 @@ final class SlateCard {
             } finally {
                 g.dispose();
             }
-            Path png = Files.createTempFile("castrelay-slate-" + width + "x" + height, ".png");
-            png.toFile().deleteOnExit();
-            ImageIO.write(img, "png", png.toFile());
-            return png;
-        } catch (IOException | RuntimeException | Error e) {
+            frame = av_frame_alloc();
+            frame.format(AV_PIX_FMT_BGR24);
+            frame.width(width);
+            frame.height(height);
+            TranscoderException.check(av_frame_get_buffer(frame, 0), "allocating the slate card");
+            // TYPE_3BYTE_BGR keeps its pixels as B, G, R bytes, rows back to back: bgr24 with a stride of width * 3.
+            byte[] bgr = ((DataBufferByte) img.getRaster().getDataBuffer()).getData();
+            try (BytePointer pixels = new BytePointer(bgr)) {
+                av_image_copy_plane(frame.data(0), frame.linesize(0), pixels, width * 3, width * 3, height);
+            }
+            return frame;
+        } catch (RuntimeException | Error e) {
+            if (frame != null) {
+                av_frame_free(frame);
+            }
             return null; // e.g. no fonts on a minimal machine: the plain card still works
         }
     }

@@ -13,6 +13,7 @@ import dev.castrelay.transcoder.RenditionHealth;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -31,8 +32,9 @@ import java.util.function.ToDoubleFunction;
 
 /**
  * {@code GET /metrics}: the health document as Prometheus series, plus the JVM's. Targets come and go at
- * runtime, so per-target meters are registered when a target first shows up in a scrape and removed when it is
- * gone. Every gauge reads the snapshot taken at the start of the scrape, so one scrape is consistent.
+ * runtime: each scrape sets the per-target gauges' rows ({@link MultiGauge}) to the targets of the snapshot and
+ * registers or removes the per-target counters to match, so a removed target's series disappear and an added
+ * one's appear. Every gauge reads the snapshot taken at the start of the scrape, so one scrape is consistent.
  *
  * <p>Labels are ids, platforms and state names only: no URL, key or token can reach a series.
  */
@@ -47,7 +49,11 @@ public final class RelayMetrics implements AutoCloseable {
     private volatile RelayHealth snapshot;
     private final Map<String, TargetHealth> targets = new HashMap<>();
     private final Map<String, RenditionHealth> renditions = new HashMap<>();
-    private final Map<String, List<Meter>> targetMeters = new HashMap<>();
+    private final MultiGauge targetState;
+    private final MultiGauge targetBitrate;
+    private final MultiGauge targetFps;
+    private final MultiGauge targetQueue;
+    private final Map<String, List<Meter>> targetCounters = new HashMap<>();
     private final Map<String, Tags> targetTags = new HashMap<>();
     private final Map<String, List<Meter>> renditionMeters = new HashMap<>();
 
@@ -60,6 +66,14 @@ public final class RelayMetrics implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         registerIngest();
+        targetState = MultiGauge.builder("castrelay.target.state")
+                .description("1 for the target's current state, 0 for the others").register(registry);
+        targetBitrate = MultiGauge.builder("castrelay.target.bitrate.kbps")
+                .description("bitrate sent to the platform over the last seconds, kbit/s").register(registry);
+        targetFps = MultiGauge.builder("castrelay.target.fps").description("video frames sent per second")
+                .register(registry);
+        targetQueue = MultiGauge.builder("castrelay.target.queue").baseUnit("seconds")
+                .description("media time waiting in the target's queue").register(registry);
         relay.alerts().ifPresent(this::registerAlerts);
     }
 
@@ -132,37 +146,45 @@ public final class RelayMetrics implements AutoCloseable {
     }
 
     private void syncTargets(List<TargetHealth> current) {
+        List<MultiGauge.Row<?>> states = new ArrayList<>();
+        List<MultiGauge.Row<?>> bitrates = new ArrayList<>();
+        List<MultiGauge.Row<?>> fps = new ArrayList<>();
+        List<MultiGauge.Row<?>> queues = new ArrayList<>();
         for (TargetHealth t : current) {
-            Tags tags = Tags.of("target", t.id(), "platform", t.platform(), "rendition", t.rendition());
-            if (!tags.equals(targetTags.get(t.id()))) {
-                unregister(targetMeters.remove(t.id()));
-                targetMeters.put(t.id(), registerTarget(t.id(), tags));
-                targetTags.put(t.id(), tags);
+            String id = t.id();
+            Tags tags = Tags.of("target", id, "platform", t.platform(), "rendition", t.rendition());
+            for (TargetState s : TargetState.values()) {
+                states.add(row(tags.and("state", s.id()), id, h -> h.state() == s ? 1 : 0));
+            }
+            bitrates.add(row(tags, id, TargetHealth::bitrateKbps));
+            fps.add(row(tags, id, TargetHealth::fps));
+            queues.add(row(tags, id, h -> h.queueMs() / 1000.0));
+            if (!tags.equals(targetTags.get(id))) {
+                unregister(targetCounters.remove(id));
+                targetCounters.put(id, registerTargetCounters(id, tags));
+                targetTags.put(id, tags);
             }
         }
-        for (String id : new ArrayList<>(targetMeters.keySet())) {
+        // Rows already there keep their gauge (it reads the current snapshot); the rest come and go.
+        targetState.register(states, false);
+        targetBitrate.register(bitrates, false);
+        targetFps.register(fps, false);
+        targetQueue.register(queues, false);
+        for (String id : new ArrayList<>(targetCounters.keySet())) {
             if (!targets.containsKey(id)) {
-                unregister(targetMeters.remove(id));
+                unregister(targetCounters.remove(id));
                 targetTags.remove(id);
             }
         }
     }
 
-    private List<Meter> registerTarget(String id, Tags tags) {
+    private MultiGauge.Row<RelayMetrics> row(Tags tags, String id, ToDoubleFunction<TargetHealth> f) {
+        return MultiGauge.Row.of(tags, this, m -> m.target(id, f));
+    }
+
+    /** Counters have no multi-row form in Micrometer: one per target, registered and removed with it. */
+    private List<Meter> registerTargetCounters(String id, Tags tags) {
         List<Meter> meters = new ArrayList<>();
-        for (TargetState s : TargetState.values()) {
-            meters.add(Gauge.builder("castrelay.target.state", this, m -> m.target(id, t -> t.state() == s ? 1 : 0))
-                    .description("1 for the target's current state, 0 for the others")
-                    .tags(tags).tag("state", s.id()).register(registry));
-        }
-        meters.add(Gauge.builder("castrelay.target.bitrate.kbps", this, m -> m.target(id, TargetHealth::bitrateKbps))
-                .description("bitrate sent to the platform over the last seconds, kbit/s").tags(tags)
-                .register(registry));
-        meters.add(Gauge.builder("castrelay.target.fps", this, m -> m.target(id, TargetHealth::fps))
-                .description("video frames sent per second").tags(tags).register(registry));
-        meters.add(Gauge.builder("castrelay.target.queue", this, m -> m.target(id, t -> t.queueMs() / 1000.0))
-                .baseUnit("seconds").description("media time waiting in the target's queue").tags(tags)
-                .register(registry));
         meters.add(FunctionCounter.builder("castrelay.target.sent", this, m -> m.target(id, TargetHealth::bytesSent))
                 .baseUnit("bytes").description("bytes of media sent to the platform").tags(tags)
                 .register(registry));

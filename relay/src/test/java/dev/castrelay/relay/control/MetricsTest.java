@@ -14,6 +14,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** {@code GET /metrics}, read with a strict exposition-format parser rather than by string matching. */
 class MetricsTest {
 
+    private static final String[] TARGET_FAMILIES = {"castrelay_target_state", "castrelay_target_bitrate_kbps",
+        "castrelay_target_fps", "castrelay_target_queue_seconds", "castrelay_target_sent_bytes_total",
+        "castrelay_target_dropped_frames_total", "castrelay_target_reconnects_total"};
+
     @TempDir
     static Path dir;
     static TestRelay relay;
@@ -70,13 +74,22 @@ class MetricsTest {
         relay.send("POST", "/api/v1/targets", "{\"id\": \"beta\", \"url\": \"rtmp://127.0.0.1:9/b\", \"key\": \"kb\"}");
         relay.send("PATCH", "/api/v1/targets/beta", "{\"enabled\": false}");
 
-        assertThat(scrape().get("castrelay_target_state").sample(Map.of("target", "beta", "state", "disabled"))
+        Map<String, PrometheusText.Family> added = scrape();
+        assertThat(added.get("castrelay_target_state").sample(Map.of("target", "beta", "state", "disabled"))
                 .value()).isEqualTo(1.0);
+        for (String family : TARGET_FAMILIES) {
+            assertThat(added.get(family).samples()).as(family)
+                    .anyMatch(s -> s.labels().get("target").equals("beta"));
+        }
 
         relay.send("DELETE", "/api/v1/targets/beta", null);
 
-        assertThat(scrape().get("castrelay_target_state").samples())
-                .noneMatch(s -> s.labels().get("target").equals("beta"));
+        Map<String, PrometheusText.Family> removed = scrape();
+        for (String family : TARGET_FAMILIES) {
+            assertThat(removed.get(family).samples()).as(family)
+                    .noneMatch(s -> s.labels().get("target").equals("beta"))
+                    .anyMatch(s -> s.labels().get("target").equals("alpha"));
+        }
     }
 
     @Test
