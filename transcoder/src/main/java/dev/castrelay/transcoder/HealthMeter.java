@@ -40,7 +40,7 @@ final class HealthMeter {
 
     HealthMeter(String id) {
         this.id = id;
-        this.snapshot = new RenditionHealth(id, "idle", 0, 0, 0, 0, 0, false, null);
+        this.snapshot = new RenditionHealth(id, RenditionState.IDLE, 0, 0, 0, 0, 0, false, null);
     }
 
     void onVideoFrame(int size) {
@@ -74,7 +74,7 @@ final class HealthMeter {
      * Takes a sample when due (or at once on {@code force}) and publishes the snapshot for {@code state}
      * ({@code reason}: why the slate is on air, or null).
      */
-    void sample(String state, String reason, boolean force) {
+    void sample(RenditionState state, String reason, boolean force) {
         long now = System.nanoTime();
         Sample last = samples.peekLast();
         if (!force && last != null && now - last.wallNanos() < SAMPLE_NANOS) {
@@ -100,8 +100,8 @@ final class HealthMeter {
      * encoding period; warned once per episode (a rendition slower than real time makes every target of it fall
      * behind), and cleared at 1.1 so a rendition on the edge does not flap.
      */
-    private void judgeSpeed(String state, double speed, long now) {
-        if (!"encoding".equals(state)) {
+    private void judgeSpeed(RenditionState state, double speed, long now) {
+        if (state != RenditionState.ENCODING) {
             encodingSinceNanos = 0;
             slowSinceNanos = 0;
             slow = false;

@@ -22,7 +22,7 @@ public final class HealthTable {
     public static String render(RelayHealth h, boolean color, Instant now) {
         StringBuilder sb = new StringBuilder();
         IngestHealth in = h.ingest();
-        sb.append("STATUS ").append(paint(h.status().toUpperCase(Locale.ROOT), statusColor(h.status()), color))
+        sb.append("STATUS ").append(paint(h.status().name(), statusColor(h.status()), color))
                 .append("   INGEST ").append(in.state().id()).append(" for ").append(age(in.since(), now));
         if (in.video() != null) {
             IngestHealth.Video v = in.video();
@@ -50,7 +50,7 @@ public final class HealthTable {
             sb.append(String.format(Locale.ROOT, "%-12s %-9s %6s %7s %6s  %s%n", "RENDITION", "STATE", "FPS", "KB/S",
                     "SPEED", "WHY"));
             for (RenditionHealth r : h.renditions()) {
-                String row = String.format(Locale.ROOT, "%-12s %-9s %6.1f %7d %5.2fx  %s", r.id(), r.state(),
+                String row = String.format(Locale.ROOT, "%-12s %-9s %6.1f %7d %5.2fx  %s", r.id(), r.state().id(),
                         r.fps(), r.bitrateKbps(), r.speed(), r.reason() == null ? "" : r.reason());
                 sb.append(row.stripTrailing()).append(String.format("%n"));
             }
@@ -69,9 +69,9 @@ public final class HealthTable {
         }
         for (AlertHealth a : h.alerts()) {
             // Only trouble is news here; /metrics counts every delivery.
-            if (AlertHealth.FAILING.equals(a.state()) || a.dropped() > 0) {
+            if (a.state() == AlertHealth.State.FAILING || a.dropped() > 0) {
                 sb.append(paint("ALERTS", "\u001b[33m", color)).append(String.format(Locale.ROOT,
-                        " %s %s %s: %d queued, %d dropped, %d sent%s%n", a.endpoint(), a.url(), a.state(), a.queued(),
+                        " %s %s %s: %d queued, %d dropped, %d sent%s%n", a.endpoint(), a.url(), a.state().id(), a.queued(),
                         a.dropped(), a.sent(), a.lastError() == null ? "" : "; last error: " + a.lastError()));
             }
         }
@@ -88,11 +88,11 @@ public final class HealthTable {
         return color && code != null ? code + text + RESET : text;
     }
 
-    private static String statusColor(String status) {
+    private static String statusColor(RelayHealth.Status status) {
         return switch (status) {
-            case "ok" -> "\u001b[32m";
-            case "warning" -> "\u001b[33m";
-            default -> "\u001b[31m";
+            case OK -> "\u001b[32m";
+            case WARNING -> "\u001b[33m";
+            case CRITICAL -> "\u001b[31m";
         };
     }
 
