@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonSetter;
 import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -98,16 +97,7 @@ public final class HealthDocument {
 
     /** Jackson's own words, without its source excerpt, after where in the document: "at 'ingest.inputs[0]': ...". */
     private static String problem(JsonProcessingException e) {
-        StringBuilder where = new StringBuilder();
-        if (e instanceof JsonMappingException m) {
-            for (JsonMappingException.Reference r : m.getPath()) {
-                if (r.getFieldName() != null) {
-                    where.append(where.isEmpty() ? "" : ".").append(r.getFieldName());
-                } else if (r.getIndex() >= 0) {
-                    where.append('[').append(r.getIndex()).append(']');
-                }
-            }
-        }
+        String where = JsonPlace.of(e);
         String what = e.getOriginalMessage().lines().findFirst().orElse("").trim();
         return where.isEmpty() ? what : "at '" + where + "': " + what;
     }
