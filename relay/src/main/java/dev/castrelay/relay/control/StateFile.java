@@ -160,7 +160,9 @@ public final class StateFile {
             return JSON.treeToValue(root, StateDocument.class);
         } catch (JsonMappingException e) {
             // Jackson's message may quote the value, which may be a key: give the place only.
-            throw refused("'" + JsonPlace.of(e) + "' does not hold what a state file holds there");
+            String where = JsonPlace.of(e);
+            throw refused((where.isEmpty() ? "it" : "'" + where + "'")
+                    + " does not hold what a state file holds there");
         } catch (JsonProcessingException e) {
             // Jackson's message quotes the text around the error, which may be a key: give the place only.
             String where = e.getLocation() == null ? ""
