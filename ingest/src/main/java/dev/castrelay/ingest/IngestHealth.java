@@ -1,5 +1,8 @@
 package dev.castrelay.ingest;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -13,7 +16,9 @@ import java.util.List;
  * @param mode   {@code auto} (failover) or {@code pinned} (an operator chose the input)
  * @param inputs each configured input
  */
-public record IngestHealth(IngestState state, Instant since, Video video, Audio audio, long bitrateKbps,
+@JsonPropertyOrder({"state", "since", "active", "mode", "inputs", "video", "audio", "bitrateKbps"})
+public record IngestHealth(@JsonProperty(required = true) IngestState state,
+                           @JsonProperty(required = true) Instant since, Video video, Audio audio, long bitrateKbps,
                            String active, String mode, List<Input> inputs) {
 
     public IngestHealth {
@@ -21,13 +26,16 @@ public record IngestHealth(IngestState state, Instant since, Video video, Audio 
     }
 
     /** One input's own view, whether or not it is the program. */
-    public record Input(String role, IngestState state, String protocol, Video video, long bitrateKbps,
-                        Instant since) {
+    public record Input(@JsonProperty(required = true) String role,
+                        @JsonProperty(required = true) IngestState state,
+                        @JsonProperty(required = true) String protocol, Video video, long bitrateKbps,
+                        @JsonProperty(required = true) Instant since) {
     }
 
-    public record Video(String codec, int width, int height, double fps, double keyframeIntervalSec) {
+    public record Video(@JsonProperty(required = true) String codec, int width, int height, double fps,
+                        double keyframeIntervalSec) {
     }
 
-    public record Audio(String codec, int sampleRate, int channels) {
+    public record Audio(@JsonProperty(required = true) String codec, int sampleRate, int channels) {
     }
 }

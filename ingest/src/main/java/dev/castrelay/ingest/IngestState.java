@@ -1,5 +1,7 @@
 package dev.castrelay.ingest;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 
 /** The ingest's state as the health document names it. */
@@ -10,6 +12,7 @@ public enum IngestState {
     /** The publisher went away. */
     LOST;
 
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

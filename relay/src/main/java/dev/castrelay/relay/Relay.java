@@ -300,8 +300,9 @@ public final class Relay implements AutoCloseable {
         // A configured backup that is not there is no backup: the venue has one uplink left, and should hear so.
         boolean backupAbsent = config.ingest().hasBackup() && ingestHealth.inputs().stream()
                 .noneMatch(i -> i.role().equals(InputRole.BACKUP.id()) && i.state() == IngestState.LIVE);
-        String status = !ingestLive || !anyLive ? RelayHealth.CRITICAL
-                : allLive && !slowRendition && !onBackup && !backupAbsent ? RelayHealth.OK : RelayHealth.WARNING;
+        RelayHealth.Status status = !ingestLive || !anyLive ? RelayHealth.Status.CRITICAL
+                : allLive && !slowRendition && !onBackup && !backupAbsent ? RelayHealth.Status.OK
+                : RelayHealth.Status.WARNING;
         return new RelayHealth(status, ingestHealth, renditions, targetHealth,
                 alerts == null ? List.of() : alerts.health());
     }

@@ -1,5 +1,7 @@
 package dev.castrelay.targets;
 
+import com.fasterxml.jackson.annotation.JsonValue;
+
 import java.util.Locale;
 
 /** A target's state, named as the health document names it. */
@@ -17,6 +19,7 @@ public enum TargetState {
     DISABLED;
 
     /** The lower-case name used in JSON, the CLI and logs. */
+    @JsonValue
     public String id() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -52,7 +52,7 @@ final class HealthMeter {
         this.nanoClock = nanoClock;
         this.output = new RateMeter(WINDOW, nanoClock);
         this.work = new SlidingWindow(2, WINDOW, nanoClock);
-        this.snapshot = new RenditionHealth(id, "idle", 0, 0, 0, 0, 0, false, null);
+        this.snapshot = new RenditionHealth(id, RenditionState.IDLE, 0, 0, 0, 0, 0, false, null);
     }
 
     void onVideoFrame(int size) {
@@ -85,7 +85,7 @@ final class HealthMeter {
      * Takes a sample when due (or at once on {@code force}) and publishes the snapshot for {@code state}
      * ({@code reason}: why the slate is on air, or null).
      */
-    void sample(String state, String reason, boolean force) {
+    void sample(RenditionState state, String reason, boolean force) {
         long now = nanoClock.getAsLong();
         if (!force && sampledNanos != 0 && now - sampledNanos < SAMPLE_NANOS) {
             return;
@@ -103,8 +103,8 @@ final class HealthMeter {
      * encoding period; warned once per episode (a rendition slower than real time makes every target of it fall
      * behind), and cleared at 1.1 so a rendition on the edge does not flap.
      */
-    private void judgeSpeed(String state, double speed, long now) {
-        if (!"encoding".equals(state)) {
+    private void judgeSpeed(RenditionState state, double speed, long now) {
+        if (state != RenditionState.ENCODING) {
             encodingSinceNanos = 0;
             slowSinceNanos = 0;
             slow = false;

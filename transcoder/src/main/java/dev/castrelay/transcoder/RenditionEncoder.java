@@ -141,7 +141,7 @@ final class RenditionEncoder implements AutoCloseable {
                     }
                 }
                 meter.onBusy(System.nanoTime() - t0);
-                meter.sample(stream.stateName(), stream.slateReason(), false);
+                meter.sample(stream.healthState(), stream.slateReason(), false);
                 busy = false;
             }
         } catch (InterruptedException e) {

@@ -1,11 +1,14 @@
 package dev.castrelay.transcoder;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * A snapshot of one rendition for the health view.
  *
  * @param id          the rendition id
- * @param state       {@code idle} (nothing to encode yet, or stopped after the slate's maximum),
- *                    {@code encoding} (the ingest's picture) or {@code slate}
+ * @param state       idle, encoding or slate
  * @param fps         video frames put out per second over the last few seconds
  * @param bitrateKbps audio plus video bits put out per second over the last few seconds, in kbit/s
  * @param speed       media seconds encoded per second of the rendition thread's work over the last few seconds:
@@ -19,7 +22,12 @@ package dev.castrelay.transcoder;
  *                    the start-up grace: its targets fall behind (a WARNING)
  * @param reason      why the slate is on air ({@code ingest lost}, {@code no video in the ingest},
  *                    {@code ingest video frozen}); null otherwise
+ *
+ * <p>In the health document: {@code slateFrames} and {@code slow} are not (a slow rendition shows in the status),
+ * {@code reason} only when there is one.
  */
-public record RenditionHealth(String id, String state, double fps, long bitrateKbps, double speed, long slateFrames,
-                              long droppedFrames, boolean slow, String reason) {
+public record RenditionHealth(@JsonProperty(required = true) String id,
+                              @JsonProperty(required = true) RenditionState state, double fps, long bitrateKbps,
+                              double speed, @JsonIgnore long slateFrames, long droppedFrames, @JsonIgnore boolean slow,
+                              @JsonInclude(JsonInclude.Include.NON_NULL) String reason) {
 }

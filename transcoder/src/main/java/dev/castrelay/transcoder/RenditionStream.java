@@ -8,7 +8,6 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Locale;
 
 import static org.bytedeco.ffmpeg.global.avutil.*;
 
@@ -107,9 +106,13 @@ final class RenditionStream implements AutoCloseable {
         return state == State.SLATE || state == State.ENCODING && pictureMissing ? slateReason : null;
     }
 
-    /** {@code idle}, {@code encoding} or {@code slate} (also while the slate stands in for a missing picture). */
-    String stateName() {
-        return state == State.ENCODING && pictureMissing ? "slate" : state.name().toLowerCase(Locale.ROOT);
+    /** The state the health document shows: slate also while the slate stands in for a missing picture. */
+    RenditionState healthState() {
+        return switch (state) {
+            case IDLE -> RenditionState.IDLE;
+            case ENCODING -> pictureMissing ? RenditionState.SLATE : RenditionState.ENCODING;
+            case SLATE -> RenditionState.SLATE;
+        };
     }
 
     /** How long the thread may wait for input before {@link #tick()} has work. */
@@ -146,7 +149,7 @@ final class RenditionStream implements AutoCloseable {
         if (pictureMissing) {
             pictureMissing = false;
             log.info("Rendition {}: the ingest's picture is back", config.id());
-            meter.sample(stateName(), slateReason(), true);
+            meter.sample(healthState(), slateReason(), true);
         }
         double t = f.pts() + offsetMs;
         double jump = t - frameMs * nextFrame;
@@ -229,7 +232,7 @@ final class RenditionStream implements AutoCloseable {
                 av_frame_free(held); // a frozen picture is no picture: the slate replaces it
                 held = null;
             }
-            meter.sample(stateName(), slateReason(), true);
+            meter.sample(healthState(), slateReason(), true);
         }
         while (frameMs * nextFrame < audioMs - frameMs) {
             encodeVideo(scope.enabled() ? scope.draw(slate.picture()) : slate.picture());
@@ -359,7 +362,7 @@ final class RenditionStream implements AutoCloseable {
     private void enter(State next) {
         if (state != next) {
             state = next;
-            meter.sample(stateName(), slateReason(), true);
+            meter.sample(healthState(), slateReason(), true);
         }
     }
 

@@ -20,7 +20,7 @@ class HealthMeterTest {
     void reportsFramesBitrateAndSpeedOverTheWindow() {
         encode(3, 2_000, 10 * MS); // 10 ms of work per 50 ms frame: 5x real time
 
-        meter.sample("encoding", null, true);
+        meter.sample(RenditionState.ENCODING, null, true);
 
         RenditionHealth h = meter.snapshot();
         assertThat(h.fps()).isEqualTo(20.0);
@@ -34,23 +34,23 @@ class HealthMeterTest {
 
         encode(3, 2_000, 100 * MS); // now slower than real time
 
-        meter.sample("encoding", null, true);
+        meter.sample(RenditionState.ENCODING, null, true);
         assertThat(meter.snapshot().speed()).isEqualTo(0.5);
     }
 
     @Test
     void aSampleIsTakenAtMostEveryQuarterSecondUnlessForced() {
-        meter.sample("encoding", null, true);
+        meter.sample(RenditionState.ENCODING, null, true);
 
         clock.addAndGet(100 * MS);
-        meter.sample("slate", null, false);
-        assertThat(meter.snapshot().state()).isEqualTo("encoding");
-        meter.sample("slate", null, true);
-        assertThat(meter.snapshot().state()).isEqualTo("slate");
+        meter.sample(RenditionState.SLATE, null, false);
+        assertThat(meter.snapshot().state()).isEqualTo(RenditionState.ENCODING);
+        meter.sample(RenditionState.SLATE, null, true);
+        assertThat(meter.snapshot().state()).isEqualTo(RenditionState.SLATE);
 
         clock.addAndGet(250 * MS);
-        meter.sample("idle", null, false);
-        assertThat(meter.snapshot().state()).isEqualTo("idle");
+        meter.sample(RenditionState.IDLE, null, false);
+        assertThat(meter.snapshot().state()).isEqualTo(RenditionState.IDLE);
     }
 
     /** One video frame per 50 ms, with its media time, {@code busyPerFrame} of work and 100 bytes of audio. */

@@ -222,19 +222,20 @@ class TranscoderTest {
         List<MediaPacket> packets = input(TestMedia.flv(640, 360, 30, 44_100, 10)).stream()
                 .filter(p -> p.timestamp() < 3000).toList();
         start(SLATE, Duration.ofSeconds(30), TestMedia.rendition("main", 320, 180, Fit.PAD, 30, 1));
-        assertThat(transcoder.health()).singleElement().extracting(RenditionHealth::state).isEqualTo("idle");
+        assertThat(transcoder.health()).singleElement().extracting(RenditionHealth::state)
+                .isEqualTo(RenditionState.IDLE);
 
         TestMedia.feed(transcoder, packets, 1.0);
         assertThat(transcoder.health()).singleElement().satisfies(h -> {
             assertThat(h.id()).isEqualTo("main");
-            assertThat(h.state()).isEqualTo("encoding");
+            assertThat(h.state()).isEqualTo(RenditionState.ENCODING);
             assertThat(h.fps()).isBetween(20.0, 40.0);
             assertThat(h.bitrateKbps()).isPositive();
             assertThat(h.speed()).isGreaterThan(1.0);
         });
         transcoder.onIngestLost();
         await().atMost(Duration.ofSeconds(1))
-                .until(() -> transcoder.health().get(0).state().equals("slate"));
+                .until(() -> transcoder.health().get(0).state() == RenditionState.SLATE);
     }
 
     @Test
@@ -281,7 +282,7 @@ class TranscoderTest {
         start(SLATE, Transcoder.DEFAULT_LOSS_TIMEOUT, TestMedia.rendition("main", 320, 180, Fit.PAD, 30, 1));
         TestMedia.feed(transcoder, packets, 1.0);
         long fedAt = System.nanoTime();
-        await().atMost(Duration.ofSeconds(2)).until(() -> transcoder.health().get(0).state().equals("slate"));
+        await().atMost(Duration.ofSeconds(2)).until(() -> transcoder.health().get(0).state() == RenditionState.SLATE);
         assertThat((System.nanoTime() - fedAt) / 1e9).isLessThan(1.0 + 0.3 /* encoder latency of the last frames */);
         long frames = outputs.get("main").videoFrames();
         await().atMost(Duration.ofSeconds(3)).until(() -> outputs.get("main").videoFrames() > frames + 30);
@@ -297,7 +298,7 @@ class TranscoderTest {
         TestMedia.feed(transcoder, packets, 2.0);
         transcoder.onIngestLost();
         await().atMost(Duration.ofSeconds(3)).until(() -> out.streamEnds() == 1);
-        assertThat(transcoder.health().get(0).state()).isEqualTo("idle");
+        assertThat(transcoder.health().get(0).state()).isEqualTo(RenditionState.IDLE);
         int tagsAtEnd = out.tags().size();
 
         transcoder.onIngestStart();

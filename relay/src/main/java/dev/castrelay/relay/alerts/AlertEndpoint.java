@@ -150,7 +150,7 @@ final class AlertEndpoint {
     }
 
     AlertHealth health() {
-        return new AlertHealth(name, config.maskedUrl(), failing ? AlertHealth.FAILING : AlertHealth.OK,
+        return new AlertHealth(name, config.maskedUrl(), failing ? AlertHealth.State.FAILING : AlertHealth.State.OK,
                 sent.get(), failed.get(), dropped.get(), queued, lastError);
     }
 }

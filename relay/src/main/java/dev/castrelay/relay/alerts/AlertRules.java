@@ -99,7 +99,7 @@ public final class AlertRules {
             if (r.slow()) {
                 slowNow.add(r.id());
                 if (!slowRenditions.contains(r.id())) {
-                    out.add(Alert.rendition(now, r.id(), r.state(), String.format(java.util.Locale.ROOT,
+                    out.add(Alert.rendition(now, r.id(), r.state().id(), String.format(java.util.Locale.ROOT,
                             "encoding below real time for 10 s (speed %.2fx): its targets fall behind; use a "
                                     + "faster preset or a smaller size", r.speed())));
                 }

@@ -1,5 +1,8 @@
 package dev.castrelay.relay.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.castrelay.relay.RelayHealth;
 import dev.castrelay.relay.control.HealthDocument;
 import picocli.CommandLine;
@@ -13,7 +16,6 @@ import java.io.PrintWriter;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
@@ -90,7 +92,7 @@ public final class HealthCommand implements Callable<Integer> {
             if (probe) {
                 // The relay answered: it is alive and its ports are open. What the broadcast needs is for people
                 // (relay health, the dashboard, alerts) to act on, not for a restart, which would drop every target.
-                out.println("relay answers at " + client.base() + "; status " + h.status().toUpperCase(Locale.ROOT));
+                out.println("relay answers at " + client.base() + "; status " + h.status().name());
                 out.flush();
                 return OK;
             }
@@ -104,8 +106,8 @@ public final class HealthCommand implements Callable<Integer> {
         } catch (CliFailure e) {
             err.println("relay: " + e.getMessage());
             return UNKNOWN;
-        } catch (IllegalArgumentException | NullPointerException e) {
-            err.println("relay: " + client.base() + " did not answer a health document: " + e.getMessage());
+        } catch (IllegalArgumentException notHealth) {
+            err.println("relay: " + client.base() + " did not answer a health document: " + notHealth.getMessage());
             return UNKNOWN;
         }
     }
@@ -130,12 +132,13 @@ public final class HealthCommand implements Callable<Integer> {
             } catch (CliFailure e) {
                 code = UNKNOWN;
                 screen = "relay: " + e.getMessage() + System.lineSeparator();
-            } catch (IllegalArgumentException | NullPointerException e) {
+            } catch (IllegalArgumentException notHealth) {
                 code = UNKNOWN;
-                screen = "relay: " + client.base() + " did not answer a health document" + System.lineSeparator();
+                screen = "relay: " + client.base() + " did not answer a health document: " + notHealth.getMessage()
+                        + System.lineSeparator();
             }
             if (json) {
-                out.println("{\"error\":\"unreachable\",\"detail\":\"" + screen.trim().replace("\"", "'") + "\"}");
+                out.println(Unreachable.line(screen.trim()));
             } else {
                 String title = "relay health  " + client.base() + "  " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS)
                         + "  (every 1 s, Ctrl-C to stop)" + System.lineSeparator() + System.lineSeparator();
@@ -153,13 +156,29 @@ public final class HealthCommand implements Callable<Integer> {
         TimeUnit.MILLISECONDS.sleep(Math.max(50, WATCH_INTERVAL_MILLIS - elapsed));
     }
 
-    /** The document's status, computed by the relay: ok 0, warning 1, critical 2 (anything else 3, unknown). */
+    /** The document's status, computed by the relay: ok 0, warning 1, critical 2. */
     static int exitCode(RelayHealth h) {
         return switch (h.status()) {
-            case RelayHealth.OK -> OK;
-            case RelayHealth.WARNING -> WARNING;
-            case RelayHealth.CRITICAL -> CRITICAL;
-            default -> UNKNOWN;
+            case OK -> OK;
+            case WARNING -> WARNING;
+            case CRITICAL -> CRITICAL;
         };
+    }
+
+    /**
+     * What {@code --watch --json} prints for a reading that failed, in the API's error shape, so a consumer of the
+     * stream of documents sees one JSON object per line whatever happens.
+     */
+    record Unreachable(String error, String detail) {
+
+        private static final ObjectMapper JSON = new JsonMapper();
+
+        static String line(String detail) {
+            try {
+                return JSON.writeValueAsString(new Unreachable("unreachable", detail));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("two strings did not make JSON", e);
+            }
+        }
     }
 }

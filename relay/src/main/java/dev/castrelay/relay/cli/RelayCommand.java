@@ -3,7 +3,7 @@ package dev.castrelay.relay.cli;
 import picocli.CommandLine.Command;
 
 /** {@code relay}: the top-level command; does nothing by itself but list its subcommands. */
-@Command(name = "relay", mixinStandardHelpOptions = true, version = "castrelay 0.1.0",
+@Command(name = "relay", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Multistreaming relay: one RTMP ingest, every platform at once.",
         subcommands = {RunCommand.class, DemoCommand.class, CheckCommand.class, HealthCommand.class,
             TargetsCommand.class, IngestCommand.class, picocli.CommandLine.HelpCommand.class})

@@ -1,6 +1,8 @@
 package dev.castrelay.relay.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.castrelay.relay.control.TargetView;
+import dev.castrelay.targets.TargetHealth;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -8,6 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -41,13 +45,29 @@ public final class TargetsListCommand implements Callable<Integer> {
             }
             out.printf(Locale.ROOT, "%-16s %-10s %-10s %-8s %-13s %s%n", "ID", "PLATFORM", "RENDITION", "ENABLED",
                     "STATE", "URL");
-            for (JsonNode t : answer.body().path("targets")) {
-                out.printf(Locale.ROOT, "%-16s %-10s %-10s %-8s %-13s %s%n", t.path("id").asText(),
-                        t.path("platform").asText(), t.path("rendition").asText(),
-                        t.path("enabled").asBoolean() ? "yes" : "no", t.path("state").asText(),
-                        t.path("url").asText(""));
+            for (TargetView v : targets(answer)) {
+                TargetHealth t = v.health();
+                out.printf(Locale.ROOT, "%-16s %-10s %-10s %-8s %-13s %s%n", t.id(), t.platform(), t.rendition(),
+                        v.enabled() ? "yes" : "no", t.state().id(), t.url() == null ? "" : t.url());
             }
             return ExitCodes.OK;
         });
+    }
+
+    private static List<TargetView> targets(ControlClient.Answer answer) throws CliFailure {
+        JsonNode list = answer.body() == null ? null : answer.body().get("targets");
+        if (list == null || !list.isArray()) {
+            throw new CliFailure(CliFailure.Kind.REFUSED, "the relay did not answer a list of targets");
+        }
+        List<TargetView> targets = new ArrayList<>();
+        for (JsonNode t : list) {
+            try {
+                targets.add(TargetView.fromJson(t));
+            } catch (IllegalArgumentException e) {
+                throw new CliFailure(CliFailure.Kind.REFUSED, "the relay's target #" + (targets.size() + 1)
+                        + " is not readable: " + e.getMessage());
+            }
+        }
+        return targets;
     }
 }

@@ -10,6 +10,7 @@ import dev.castrelay.ingest.IngestState;
 import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
 import dev.castrelay.transcoder.RenditionHealth;
+import dev.castrelay.transcoder.RenditionState;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -39,8 +40,6 @@ import java.util.function.ToDoubleFunction;
  * <p>Labels are ids, platforms and state names only: no URL, key or token can reach a series.
  */
 public final class RelayMetrics implements AutoCloseable {
-
-    private static final String[] RENDITION_STATES = {"idle", "encoding", "slate"};
 
     private final Relay relay;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -217,11 +216,11 @@ public final class RelayMetrics implements AutoCloseable {
     private List<Meter> registerRendition(String id) {
         List<Meter> meters = new ArrayList<>();
         Tags tags = Tags.of("rendition", id);
-        for (String s : RENDITION_STATES) {
+        for (RenditionState s : RenditionState.values()) {
             meters.add(Gauge.builder("castrelay.rendition.state", this,
-                            m -> m.rendition(id, r -> s.equals(r.state()) ? 1 : 0))
+                            m -> m.rendition(id, r -> r.state() == s ? 1 : 0))
                     .description("1 for the rendition's current state, 0 for the others")
-                    .tags(tags).tag("state", s).register(registry));
+                    .tags(tags).tag("state", s.id()).register(registry));
         }
         meters.add(Gauge.builder("castrelay.rendition.fps", this, m -> m.rendition(id, RenditionHealth::fps))
                 .description("frames encoded per second").tags(tags).register(registry));

@@ -2,11 +2,11 @@ package dev.castrelay.relay.control;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.castrelay.config.ConfigLoader;
 import dev.castrelay.config.Problem;
 import dev.castrelay.config.RelayConfig;
@@ -28,7 +28,6 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -36,14 +35,9 @@ import java.util.stream.Collectors;
 
 /**
  * {@code stateFile}: the targets as runtime changes left them, so a restarted relay comes back with the same
- * targets. The file holds the whole current list, shaped like {@code targets} in {@code relay.yaml} (keys
- * included: it is a secret store like the config, written with 0600 permissions), plus which ids were added at
- * runtime and which targets of the config were removed at runtime:
- *
- * <pre>{@code
- * { "format": 1, "savedAt": "...", "targets": [ {...}, ... ],
- *   "addedAtRuntime": ["twitch"], "removedFromConfig": ["facebook"], "ingest": { "pin": "backup" } }
- * }</pre>
+ * targets. The file ({@link StateDocument}) holds the whole current list, shaped like {@code targets} in
+ * {@code relay.yaml} (keys included: it is a secret store like the config, written with 0600 permissions), plus
+ * which ids were added at runtime and which targets of the config were removed at runtime.
  *
  * <p>It also keeps the operator's pin of the ingest input ({@code relay ingest use}), so a restarted relay does not
  * fall back to automatic failover on its own; no {@code ingest.pin} means automatic.
@@ -62,7 +56,9 @@ public final class StateFile {
     /** Far above any real target list; a larger file is refused before parsing. */
     static final long MAX_BYTES = 4L * 1024 * 1024;
     private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION).build();
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
 
     private final Path file;
 
@@ -97,12 +93,12 @@ public final class StateFile {
         if (!Files.exists(file)) {
             return new Resolved(config.targets(), ids(config.targets()), Set.of(), null);
         }
-        JsonNode root = read();
-        Set<String> added = idSet(root, "addedAtRuntime");
-        Set<String> removed = idSet(root, "removedFromConfig");
-        JsonNode saved = root.get("targets");
-        if (saved == null || !saved.isArray()) {
-            throw refused("'targets' is missing or not a list");
+        StateDocument doc = read();
+        Set<String> added = new LinkedHashSet<>(doc.addedAtRuntime());
+        Set<String> removed = new LinkedHashSet<>(doc.removedFromConfig());
+        List<JsonNode> saved = doc.targets();
+        if (saved == null) {
+            throw refused("'targets' is missing");
         }
         List<TargetConfig> result = new ArrayList<>();
         Set<String> fromConfig = new LinkedHashSet<>();
@@ -134,22 +130,21 @@ public final class StateFile {
             }
         }
         removed.retainAll(ids(config.targets()));
-        return new Resolved(result, fromConfig, removed, inputPin(root));
+        return new Resolved(result, fromConfig, removed, inputPin(doc.ingest()));
     }
 
-    private InputRole inputPin(JsonNode root) {
-        JsonNode pin = root.path("ingest").path("pin");
-        if (pin.isMissingNode() || pin.isNull()) {
+    private InputRole inputPin(StateDocument.Ingest ingest) {
+        if (ingest == null || ingest.pin() == null) {
             return null;
         }
-        InputRole role = pin.isTextual() ? InputRole.fromId(pin.asText()) : null;
+        InputRole role = InputRole.fromId(ingest.pin());
         if (role == null) {
-            throw refused("'ingest.pin' is " + pin + ", expected \"primary\" or \"backup\"");
+            throw refused("'ingest.pin' is \"" + ingest.pin() + "\", expected \"primary\" or \"backup\"");
         }
         return role;
     }
 
-    private JsonNode read() {
+    private StateDocument read() {
         try {
             long size = Files.size(file);
             if (size > MAX_BYTES) {
@@ -162,7 +157,12 @@ public final class StateFile {
             if (root.path("format").asInt(-1) != FORMAT) {
                 throw refused("expected \"format\": " + FORMAT + ", got " + root.path("format"));
             }
-            return root;
+            return JSON.treeToValue(root, StateDocument.class);
+        } catch (JsonMappingException e) {
+            // Jackson's message may quote the value, which may be a key: give the place only.
+            String where = JsonPlace.of(e);
+            throw refused((where.isEmpty() ? "it" : "'" + where + "'")
+                    + " does not hold what a state file holds there");
         } catch (JsonProcessingException e) {
             // Jackson's message quotes the text around the error, which may be a key: give the place only.
             String where = e.getLocation() == null ? ""
@@ -171,25 +171,6 @@ public final class StateFile {
         } catch (IOException e) {
             throw refused("cannot read it (" + e.getClass().getSimpleName() + ")");
         }
-    }
-
-    private Set<String> idSet(JsonNode root, String field) {
-        JsonNode list = root.path(field);
-        Set<String> ids = new LinkedHashSet<>();
-        if (list.isMissingNode()) {
-            return ids;
-        }
-        if (!list.isArray()) {
-            throw refused("'" + field + "' is not a list of target ids");
-        }
-        for (Iterator<JsonNode> it = list.elements(); it.hasNext(); ) {
-            JsonNode id = it.next();
-            if (!id.isTextual()) {
-                throw refused("'" + field + "' holds " + id.getNodeType() + ", expected target ids");
-            }
-            ids.add(id.asText());
-        }
-        return ids;
     }
 
     private ControlException refused(String why) {
@@ -204,50 +185,12 @@ public final class StateFile {
      */
     public void save(List<TargetConfig> targets, Set<String> addedAtRuntime, Set<String> removedFromConfig,
                      InputRole inputPin) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("format", FORMAT);
-        root.put("savedAt", Instant.now().toString());
-        ArrayNode list = root.putArray("targets");
-        for (TargetConfig t : targets) {
-            list.add(toJson(t));
-        }
-        addedAtRuntime.stream().sorted().forEach(root.putArray("addedAtRuntime")::add);
-        removedFromConfig.stream().sorted().forEach(root.putArray("removedFromConfig")::add);
-        if (inputPin != null) {
-            root.putObject("ingest").put("pin", inputPin.id());
-        }
-        write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root));
-    }
-
-    /** A target as {@code relay.yaml} would spell it, key included. */
-    static ObjectNode toJson(TargetConfig t) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("id", t.id());
-        o.put("platform", t.platform().id());
-        if (t.url() != null) {
-            o.put("url", t.url());
-        }
-        if (t.key() != null) {
-            o.put("key", t.key());
-        }
-        o.put("rendition", t.rendition());
-        o.put("enabled", t.enabled());
-        if (t.tls() != null && t.tls().caFile() != null) {
-            o.putObject("tls").put("caFile", t.tls().caFile());
-        }
-        if (t.queue() != null) {
-            o.putObject("queue").put("maxMillis", t.queue().maxMillis()).put("maxBytes", t.queue().maxBytes())
-                    .put("stallSeconds", t.queue().stallSeconds());
-        }
-        if (t.reconnect() != null) {
-            o.putObject("reconnect").put("maxSeconds", t.reconnect().maxSeconds())
-                    .put("refusedMaxSeconds", t.reconnect().refusedMaxSeconds())
-                    .put("maxRefusals", t.reconnect().maxRefusals());
-        }
-        if (t.archive() != null) {
-            o.put("segmentMinutes", t.archive().segmentMinutes()).put("minFreeMB", t.archive().minFreeMB());
-        }
-        return o;
+        List<JsonNode> saved = targets.stream().map(t -> (JsonNode) JSON.valueToTree(StateDocument.SavedTarget.of(t)))
+                .toList();
+        StateDocument doc = new StateDocument(FORMAT, Instant.now().toString(), saved,
+                addedAtRuntime.stream().sorted().toList(), removedFromConfig.stream().sorted().toList(),
+                inputPin == null ? null : new StateDocument.Ingest(inputPin.id()));
+        write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
     }
 
     private void write(byte[] bytes) throws IOException {

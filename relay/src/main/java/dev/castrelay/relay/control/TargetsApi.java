@@ -1,7 +1,6 @@
 package dev.castrelay.relay.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.castrelay.config.ConfigLoader;
 import dev.castrelay.config.Problem;
 import dev.castrelay.config.Secrets;
@@ -14,6 +13,7 @@ import dev.castrelay.targets.TargetState;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -46,16 +46,15 @@ final class TargetsApi {
     }
 
     Answer list() {
-        ObjectNode body = ControlHandler.JSON.createObjectNode();
-        var list = body.putArray("targets");
+        List<TargetView> list = new ArrayList<>();
         for (TargetConfig c : registry.configs()) {
             try {
-                list.add(describe(c.id()));
+                list.add(view(c.id()));
             } catch (ApiError removedMeanwhile) {
                 // Gone between the two reads: not in the list.
             }
         }
-        return Answer.ok(body);
+        return Answer.ok(HealthDocument.JSON.valueToTree(new TargetView.Listing(list)));
     }
 
     Answer get(String id) {
@@ -161,13 +160,15 @@ final class TargetsApi {
         return t.key() == null ? List.of() : List.of(t.key());
     }
 
-    private ObjectNode describe(String id) {
+    private JsonNode describe(String id) {
+        return HealthDocument.JSON.valueToTree(view(id));
+    }
+
+    private TargetView view(String id) {
         TargetHealth h = health(id);
-        ObjectNode o = HealthDocument.target(h, secrets.get());
         boolean enabled = registry.configs().stream().filter(c -> c.id().equals(id)).findFirst()
                 .map(TargetConfig::enabled).orElse(h.state() != TargetState.DISABLED);
-        o.put("enabled", enabled);
-        return o;
+        return TargetView.of(h, enabled, secrets.get());
     }
 
     private TargetHealth health(String id) {

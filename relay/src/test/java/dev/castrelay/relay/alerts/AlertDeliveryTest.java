@@ -49,7 +49,7 @@ class AlertDeliveryTest {
     }
 
     private static RelayHealth health(IngestState ingest, TargetHealth... targets) {
-        return new RelayHealth("ok", new IngestHealth(ingest, Instant.now(), null, null, 0, null, "auto", List.of()),
+        return new RelayHealth(RelayHealth.Status.OK, new IngestHealth(ingest, Instant.now(), null, null, 0, null, "auto", List.of()),
                 List.of(), List.of(targets));
     }
 
@@ -95,7 +95,7 @@ class AlertDeliveryTest {
         assertThat(alerts.health()).singleElement().satisfies(h -> {
             assertThat(h.sent()).isEqualTo(1);
             assertThat(h.failed()).isZero();
-            assertThat(h.state()).isEqualTo(AlertHealth.OK);
+            assertThat(h.state()).isEqualTo(AlertHealth.State.OK);
         });
     }
 
@@ -131,7 +131,7 @@ class AlertDeliveryTest {
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(alerts.health().get(0).failed())
                 .isGreaterThanOrEqualTo(3));
         AlertHealth h = alerts.health().get(0);
-        assertThat(h.state()).isEqualTo(AlertHealth.FAILING);
+        assertThat(h.state()).isEqualTo(AlertHealth.State.FAILING);
         assertThat(h.lastError()).isEqualTo("connection refused by 127.0.0.1:" + closedPort);
         assertThat(h.sent()).isZero();
         assertThat(h.queued()).isEqualTo(1);
@@ -152,7 +152,7 @@ class AlertDeliveryTest {
             AlertHealth h = alerts.health().get(0);
             assertThat(h.sent()).isEqualTo(1);
             assertThat(h.failed()).isGreaterThanOrEqualTo(2);
-            assertThat(h.state()).isEqualTo(AlertHealth.OK);
+            assertThat(h.state()).isEqualTo(AlertHealth.State.OK);
             assertThat(h.queued()).isZero();
         });
         assertThat(receiver.bodies()).hasSize(1);

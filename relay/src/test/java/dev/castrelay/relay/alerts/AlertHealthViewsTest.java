@@ -18,12 +18,12 @@ class AlertHealthViewsTest {
 
     private static final Instant NOW = Instant.parse("2026-04-20T17:00:00Z");
     private static final AlertHealth OK = new AlertHealth("alerts[0]", "https://hooks.example.com/services/****",
-            AlertHealth.OK, 4, 0, 0, 0, null);
+            AlertHealth.State.OK, 4, 0, 0, 0, null);
     private static final AlertHealth FAILING = new AlertHealth("alerts[1]", "http://10.0.0.9:9093/****",
-            AlertHealth.FAILING, 1, 7, 2, 5, "connection refused by 10.0.0.9:9093 (token tok-77)");
+            AlertHealth.State.FAILING, 1, 7, 2, 5, "connection refused by 10.0.0.9:9093 (token tok-77)");
 
     private static RelayHealth health(List<AlertHealth> alerts) {
-        return new RelayHealth("ok", new IngestHealth(IngestState.LIVE, NOW, null, null, 0, "primary", "auto",
+        return new RelayHealth(RelayHealth.Status.OK, new IngestHealth(IngestState.LIVE, NOW, null, null, 0, "primary", "auto",
                 List.of()), List.of(), List.of(), alerts);
     }
 
@@ -35,7 +35,7 @@ class AlertHealthViewsTest {
                 + "\"url\":\"http://10.0.0.9:9093/****\",\"state\":\"failing\",\"sent\":1,\"failed\":7,"
                 + "\"dropped\":2,\"queued\":5,\"lastError\":\"connection refused by 10.0.0.9:9093 (token ****)\"}");
         assertThat(HealthDocument.fromJson(doc).alerts()).containsExactly(OK, new AlertHealth("alerts[1]",
-                "http://10.0.0.9:9093/****", AlertHealth.FAILING, 1, 7, 2, 5,
+                "http://10.0.0.9:9093/****", AlertHealth.State.FAILING, 1, 7, 2, 5,
                 "connection refused by 10.0.0.9:9093 (token ****)"));
     }
 
@@ -49,7 +49,7 @@ class AlertHealthViewsTest {
 
     @Test
     void theTableHasALineForAFailingEndpointOnly() {
-        AlertHealth hung = new AlertHealth("alerts[1]", "http://10.0.0.9:9093/****", AlertHealth.FAILING, 1, 7, 2, 5,
+        AlertHealth hung = new AlertHealth("alerts[1]", "http://10.0.0.9:9093/****", AlertHealth.State.FAILING, 1, 7, 2, 5,
                 "no answer from 10.0.0.9:9093 within 5000 ms");
 
         String table = HealthTable.render(health(List.of(OK, hung)), false, NOW);

@@ -11,6 +11,7 @@ import dev.castrelay.relay.RelayHealth;
 import dev.castrelay.targets.TargetHealth;
 import dev.castrelay.targets.TargetState;
 import dev.castrelay.transcoder.RenditionHealth;
+import dev.castrelay.transcoder.RenditionState;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -63,7 +64,7 @@ class AlertRulesTest {
     private static RelayHealth health(IngestState ingest, List<RenditionHealth> renditions, TargetHealth... targets) {
         IngestHealth in = new IngestHealth(ingest, T0, null, null, 0, ingest == IngestState.LIVE ? "primary" : null,
                 "auto", List.of());
-        return new RelayHealth("ok", in, renditions, List.of(targets));
+        return new RelayHealth(RelayHealth.Status.OK, in, renditions, List.of(targets));
     }
 
     private static TargetHealth target(String id, TargetState state) {
@@ -183,8 +184,8 @@ class AlertRulesTest {
 
     @Test
     void aSlowRenditionIsToldOncePerEpisode() {
-        RenditionHealth fast = new RenditionHealth("main", "encoding", 30, 3000, 1.4, 0, 0, false, null);
-        RenditionHealth slow = new RenditionHealth("main", "encoding", 24, 3000, 0.81, 0, 0, true, null);
+        RenditionHealth fast = new RenditionHealth("main", RenditionState.ENCODING, 30, 3000, 1.4, 0, 0, false, null);
+        RenditionHealth slow = new RenditionHealth("main", RenditionState.ENCODING, 24, 3000, 0.81, 0, 0, true, null);
         Timeline t = new Timeline(30).hold(2_000, health(LIVE, List.of(fast)))
                 .hold(20_000, health(LIVE, List.of(slow)))
                 .hold(2_000, health(LIVE, List.of(fast)))

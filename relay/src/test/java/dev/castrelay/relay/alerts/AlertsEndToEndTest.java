@@ -193,12 +193,12 @@ class AlertsEndToEndTest {
         AlertHealth refused = finalAlerts.get(2);
         System.out.println("alert delivery: " + finalAlerts);
 
-        assertThat(hung.state()).isEqualTo(AlertHealth.FAILING);
+        assertThat(hung.state()).isEqualTo(AlertHealth.State.FAILING);
         assertThat(hung.failed()).as("attempts, each timing out").isGreaterThanOrEqualTo(2);
         assertThat(hung.lastError()).isEqualTo("no answer from 127.0.0.1:" + hanging.port() + " within 1000 ms");
         assertThat(hanging.requests()).as("requests the hanging endpoint got, one may be in flight")
                 .isBetween((int) hung.failed(), (int) hung.failed() + 1);
-        assertThat(refused.state()).isEqualTo(AlertHealth.FAILING);
+        assertThat(refused.state()).isEqualTo(AlertHealth.State.FAILING);
         assertThat(refused.failed()).as("attempts, each refused").isGreaterThanOrEqualTo(3);
         assertThat(refused.lastError()).isEqualTo("connection refused by 127.0.0.1:" + refusedPort);
         for (AlertHealth h : List.of(hung, refused)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.castrelay.relay.control.TestRelay;
 import dev.castrelay.testkit.FfmpegPublisher;
 import dev.castrelay.testkit.NginxRtmpSink;
+import dev.castrelay.testkit.WebhookReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,6 +107,27 @@ class HealthCommandTest {
         var doc = new ObjectMapper().readTree(r.out());
         assertThat(doc.path("status").asText()).isEqualTo("ok");
         assertThat(doc.path("ingest").path("video").path("width").asInt()).isEqualTo(640);
+    }
+
+    @Test
+    void aFailedReadingInWatchJsonIsOneJsonObjectInTheApisErrorShape() throws Exception {
+        String detail = "relay: the relay at http://127.0.0.1:1 said \"no\"\tand\\left";
+
+        var line = new ObjectMapper().readTree(HealthCommand.Unreachable.line(detail));
+
+        assertThat(line.path("error").asText()).isEqualTo("unreachable");
+        assertThat(line.path("detail").asText()).isEqualTo(detail);
+    }
+
+    @Test
+    void aServerThatAnswersNoHealthDocumentIsUnknown() {
+        try (WebhookReceiver notARelay = WebhookReceiver.start()) {
+            CliRun r = health("http://127.0.0.1:" + notARelay.port(), ENV);
+
+            assertThat(r.code()).as(r.err()).isEqualTo(HealthCommand.UNKNOWN);
+            assertThat(r.err().lines()).singleElement().satisfies(l -> assertThat(l)
+                    .contains("did not answer a health document").contains("expected a JSON object"));
+        }
     }
 
     @Test

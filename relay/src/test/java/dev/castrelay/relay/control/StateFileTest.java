@@ -2,10 +2,15 @@ package dev.castrelay.relay.control;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.castrelay.config.ArchiveConfig;
 import dev.castrelay.config.Defaults;
 import dev.castrelay.config.IngestConfig;
+import dev.castrelay.config.Platform;
+import dev.castrelay.config.QueueConfig;
 import dev.castrelay.config.RelayConfig;
 import dev.castrelay.config.TargetConfig;
+import dev.castrelay.ingest.InputRole;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
@@ -181,6 +187,15 @@ class StateFileTest {
     }
 
     @Test
+    void aListOfIdsOfAnotherShapeIsRefusedByItsPlaceWithoutQuotingIt() throws Exception {
+        Files.writeString(stateFile(), "{\"format\": 1, \"targets\": [], \"addedAtRuntime\": [[\"key-9f2c\"]]}");
+
+        assertThatThrownBy(() -> new StateFile(stateFile()).resolve(TestRelay.config(dir, false)))
+                .isInstanceOf(ControlException.class).hasMessageContaining("'addedAtRuntime[0]'")
+                .hasMessageNotContaining("key-9f2c");
+    }
+
+    @Test
     void aFileOfAnotherShapeIsRefused() throws Exception {
         Files.writeString(stateFile(), "[1, 2, 3]");
         assertThatThrownBy(() -> new StateFile(stateFile()).resolve(TestRelay.config(dir, false)))
@@ -189,5 +204,74 @@ class StateFileTest {
         Files.writeString(stateFile(), "{\"format\": 7, \"targets\": []}");
         assertThatThrownBy(() -> new StateFile(stateFile()).resolve(TestRelay.config(dir, false)))
                 .isInstanceOf(ControlException.class).hasMessageContaining("\"format\": 1");
+    }
+
+    @Test
+    void aFileOfThePreviousVersionLoadsAndIsWrittenBackTheSame() throws Exception {
+        String archive = dir.resolve("archive").toUri().toString();
+        Files.createDirectories(dir.resolve("archive"));
+        // As the version before the records wrote it, field for field.
+        String previous = """
+                {
+                  "format" : 1,
+                  "savedAt" : "2026-04-20T17:00:00.123456Z",
+                  "targets" : [ {
+                    "id" : "a",
+                    "platform" : "custom",
+                    "url" : "rtmp://127.0.0.1:9/live",
+                    "key" : "key-a",
+                    "rendition" : "source",
+                    "enabled" : false,
+                    "queue" : {
+                      "maxMillis" : 4000,
+                      "maxBytes" : 33554432,
+                      "stallSeconds" : 12
+                    },
+                    "reconnect" : {
+                      "maxSeconds" : 4,
+                      "refusedMaxSeconds" : 40,
+                      "maxRefusals" : 6
+                    }
+                  }, {
+                    "id" : "rec",
+                    "platform" : "archive",
+                    "url" : "%s",
+                    "rendition" : "source",
+                    "enabled" : true,
+                    "queue" : {
+                      "maxMillis" : 8000,
+                      "maxBytes" : 67108864,
+                      "stallSeconds" : 10
+                    },
+                    "segmentMinutes" : 0.5,
+                    "minFreeMB" : 64
+                  } ],
+                  "addedAtRuntime" : [ "a" ],
+                  "removedFromConfig" : [ "b" ],
+                  "ingest" : {
+                    "pin" : "backup"
+                  }
+                }""".formatted(archive);
+        Files.writeString(stateFile(), previous);
+
+        TargetConfig rec = new TargetConfig("rec", Platform.ARCHIVE, archive, null, "source", true, null,
+                new QueueConfig(8000, 67108864, 10), null, new ArchiveConfig(0.5, 64));
+        StateFile file = new StateFile(stateFile());
+        StateFile.Resolved resolved = file.resolve(TestRelay.config(dir, false, rec, target("b", "key-b")));
+        assertThat(resolved.targets()).extracting(TargetConfig::id).containsExactly("a", "rec");
+        assertThat(resolved.removedFromConfig()).containsExactly("b");
+        assertThat(resolved.targets().get(0).reconnect().maxRefusals()).isEqualTo(6);
+        assertThat(resolved.targets().get(1).archive().segmentMinutes()).isEqualTo(0.5);
+        assertThat(resolved.inputPin()).isEqualTo(InputRole.BACKUP);
+
+        file.save(resolved.targets(), Set.of("a"), resolved.removedFromConfig(), resolved.inputPin());
+        JsonNode written = JSON.readTree(stateFile().toFile());
+        assertThat(Instant.parse(written.path("savedAt").asText())).isAfter(Instant.parse("2026-04-20T17:00:00Z"));
+        ((ObjectNode) written).remove("savedAt");
+        ObjectNode expected = (ObjectNode) JSON.readTree(previous);
+        expected.remove("savedAt");
+        assertThat(written).isEqualTo(expected);
+        assertThat(Files.readString(stateFile()).replaceAll("\"savedAt\" : \"[^\"]+\"", ""))
+                .isEqualTo(previous.replaceAll("\"savedAt\" : \"[^\"]+\"", ""));
     }
 }

@@ -260,7 +260,7 @@ class DashboardBrowserTest {
         double live = uniformShare(thumbnail());
         encoder.close(); // the encoder goes away: the slate goes on air
         await().atMost(Duration.ofSeconds(10)).until(() -> relay.relay().health().renditions().stream()
-                .anyMatch(r -> r.id().equals("preview") && r.state().equals("slate")));
+                .anyMatch(r -> r.id().equals("preview") && r.state() == dev.castrelay.transcoder.RenditionState.SLATE));
         // The thumbnail is made from the picture on air: within a refresh or two it is the slate card (one colour
         // with a line of text), where the live test pattern is many colours.
         await().atMost(Duration.ofSeconds(10)).until(() -> uniformShare(thumbnail()) > 0.8);

@@ -103,7 +103,7 @@ class ArchiveEndToEndTest {
                      .publish(PassthroughEndToEndTest.ingestUrl(relay, INGEST_KEY))) {
             await().atMost(TIMEOUT).until(() -> state(relay, "archive") == TargetState.LIVE);
             assertThat(relay.health().status()).as("status with only the archive live")
-                    .isEqualTo(dev.castrelay.relay.RelayHealth.CRITICAL);
+                    .isEqualTo(dev.castrelay.relay.RelayHealth.Status.CRITICAL);
         }
     }
 

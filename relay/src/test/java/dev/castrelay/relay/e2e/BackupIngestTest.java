@@ -53,7 +53,7 @@ class BackupIngestTest {
             long killed = System.nanoTime();
             awaitActive(relay, "backup", Duration.ofSeconds(5));
             double switchSeconds = (System.nanoTime() - killed) / 1e9;
-            assertThat(relay.health().status()).as("status on the backup").isEqualTo(RelayHealth.WARNING);
+            assertThat(relay.health().status()).as("status on the backup").isEqualTo(RelayHealth.Status.WARNING);
             Thread.sleep(3_000);
 
             try (FfmpegPublisher again = encoder().publish(url(relay, PRIMARY_KEY))) {

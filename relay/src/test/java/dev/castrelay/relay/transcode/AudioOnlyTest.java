@@ -8,6 +8,7 @@ import dev.castrelay.testkit.FlvFile;
 import dev.castrelay.testkit.MediaInfo;
 import dev.castrelay.testkit.NginxRtmpSink;
 import dev.castrelay.testkit.Processes;
+import dev.castrelay.transcoder.RenditionState;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,18 +46,18 @@ class AudioOnlyTest {
                         Integer.toString(SECONDS), "-c:a", "aac", "-b:a", "128k", "-f", "flv", url)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start();
                 try {
-                    RenditionStates.await(relay, "slate", Duration.ofSeconds(5));
+                    RenditionStates.await(relay, RenditionState.SLATE, Duration.ofSeconds(5));
                     assertThat(relay.health().renditions().get(0).reason()).isEqualTo("no video in the ingest");
                     assertThat(phone.waitFor(SECONDS + 30, TimeUnit.SECONDS)).as("ffmpeg finished").isTrue();
                     assertThat(phone.exitValue()).as("ffmpeg's exit code").isZero();
                 } finally {
                     phone.destroyForcibly();
                 }
-                RenditionStates.await(relay, "slate", Duration.ofSeconds(5));
+                RenditionStates.await(relay, RenditionState.SLATE, Duration.ofSeconds(5));
                 // An encoder with a picture replaces it: the picture takes over in the same publish.
                 try (FfmpegPublisher camera = FfmpegPublisher.builder().size(640, 360).duration(Duration.ofSeconds(4))
                         .publish(url)) {
-                    RenditionStates.await(relay, "encoding", Duration.ofSeconds(5));
+                    RenditionStates.await(relay, RenditionState.ENCODING, Duration.ofSeconds(5));
                     assertThat(relay.health().renditions().get(0).reason()).isNull();
                     camera.awaitExit(Duration.ofSeconds(20));
                 }
@@ -102,13 +103,13 @@ class AudioOnlyTest {
                                  frozeAtNanos.set(nanos);
                              }
                          })) {
-                RenditionStates.await(relay, "encoding", Duration.ofSeconds(10));
-                RenditionStates.await(relay, "slate", Duration.ofSeconds(6));
+                RenditionStates.await(relay, RenditionState.ENCODING, Duration.ofSeconds(10));
+                RenditionStates.await(relay, RenditionState.SLATE, Duration.ofSeconds(6));
                 double slateAfter = (System.nanoTime() - frozeAtNanos.get()) / 1e9;
                 System.out.printf("frozen picture: slate on air %.2f s after the last picture%n", slateAfter);
                 assertThat(slateAfter).as("seconds to the slate").isLessThan(Defaults.FAILOVER_LOSS_MILLIS / 1000.0 + 1);
                 assertThat(relay.health().renditions().get(0).reason()).isEqualTo("ingest video frozen");
-                RenditionStates.await(relay, "encoding", Duration.ofSeconds(6));
+                RenditionStates.await(relay, RenditionState.ENCODING, Duration.ofSeconds(6));
                 camera.finished().get(20, TimeUnit.SECONDS);
             }
             sink.awaitPublishSessions(1, Duration.ofSeconds(20));

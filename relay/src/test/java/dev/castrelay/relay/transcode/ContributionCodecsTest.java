@@ -6,6 +6,7 @@ import dev.castrelay.testkit.FfmpegPublisher;
 import dev.castrelay.testkit.Ffprobe;
 import dev.castrelay.testkit.MediaInfo;
 import dev.castrelay.testkit.NginxRtmpSink;
+import dev.castrelay.transcoder.RenditionState;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -40,7 +41,7 @@ class ContributionCodecsTest {
                 Thread.sleep(PUBLISHED.toMillis() / 2); // well into the broadcast, before the encoder ends it
                 slateFrames = relay.health().renditions().stream().mapToLong(RenditionHealth::slateFrames).sum();
                 assertThat(publisher.awaitExit(PUBLISHED.plusSeconds(40))).as(publisher.stderrTail()).isZero();
-                RenditionStates.await(relay, "slate", Duration.ofSeconds(5));
+                RenditionStates.await(relay, RenditionState.SLATE, Duration.ofSeconds(5));
             }
             MediaInfo got = Ffprobe.probe(sink.awaitRecording(Duration.ofSeconds(10)));
             assertThat(got.video().codec()).isEqualTo("h264");

@@ -6,6 +6,7 @@ import dev.castrelay.testkit.Ffprobe;
 import dev.castrelay.testkit.FlvFile;
 import dev.castrelay.testkit.LogCapture;
 import dev.castrelay.testkit.NginxRtmpSink;
+import dev.castrelay.transcoder.RenditionState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +58,7 @@ class CorruptPayloadTest {
                 .load());
         try (ReplayPublisher publisher = ReplayPublisher.start(TranscodeEndToEndTest.ingestUrl(relay, KEY), tags)) {
             publisher.finished().get(PUBLISHED.toSeconds() + 20, TimeUnit.SECONDS);
-            RenditionStates.await(relay, "slate", Duration.ofSeconds(5));
+            RenditionStates.await(relay, RenditionState.SLATE, Duration.ofSeconds(5));
         } finally {
             relay.close();
             log.close();

@@ -6,6 +6,7 @@ import dev.castrelay.testkit.Ffprobe;
 import dev.castrelay.testkit.MediaInfo;
 import dev.castrelay.testkit.NginxRtmpSink;
 import dev.castrelay.transcoder.RenditionHealth;
+import dev.castrelay.transcoder.RenditionState;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -69,12 +70,12 @@ class SlateEndToEndTest {
         try {
             String url = TranscodeEndToEndTest.ingestUrl(relay, KEY);
             FfmpegPublisher first = open(FfmpegPublisher.builder().size(1280, 720).untilStopped().publish(url));
-            RenditionStates.await(relay, "encoding", Duration.ofSeconds(15));
+            RenditionStates.await(relay, RenditionState.ENCODING, Duration.ofSeconds(15));
             long encodingSince = System.nanoTime();
             hold(BEFORE_DROP);
             first.stop();
             long dropped = System.nanoTime();
-            RenditionStates.await(relay, "slate", Duration.ofSeconds(5));
+            RenditionStates.await(relay, RenditionState.SLATE, Duration.ofSeconds(5));
             slateAfterMillis = (System.nanoTime() - dropped) / 1_000_000;
             outageStart = (dropped - encodingSince) / 1e9;
 
@@ -84,11 +85,11 @@ class SlateEndToEndTest {
             FfmpegPublisher second = open(FfmpegPublisher.builder().size(854, 480).untilStopped().publish(url));
             long returned = System.nanoTime();
             outageEnd = (returned - encodingSince) / 1e9;
-            healthAfterReturn = RenditionStates.await(relay, "encoding", Duration.ofSeconds(10));
+            healthAfterReturn = RenditionStates.await(relay, RenditionState.ENCODING, Duration.ofSeconds(10));
             hold(AFTER_RETURN);
             second.stop();
             sinks.forEach((id, sink) -> sessionsWhileStreaming.put(id, sink.publishSessions()));
-            RenditionStates.await(relay, "slate", Duration.ofSeconds(5));
+            RenditionStates.await(relay, RenditionState.SLATE, Duration.ofSeconds(5));
         } finally {
             relay.close();
         }
@@ -116,12 +117,12 @@ class SlateEndToEndTest {
 
     @Test
     void healthShowsTheSlateDuringTheOutage() {
-        assertThat(healthDuringOutage).extracting(RenditionHealth::state).containsOnly("slate");
+        assertThat(healthDuringOutage).extracting(RenditionHealth::state).containsOnly(RenditionState.SLATE);
     }
 
     @Test
     void healthShowsEncodingAfterTheIngestReturns() {
-        assertThat(healthAfterReturn).extracting(RenditionHealth::state).containsOnly("encoding");
+        assertThat(healthAfterReturn).extracting(RenditionHealth::state).containsOnly(RenditionState.ENCODING);
     }
 
     @Test

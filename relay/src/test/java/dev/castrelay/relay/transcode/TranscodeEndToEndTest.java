@@ -5,6 +5,7 @@ import dev.castrelay.testkit.FfmpegPublisher;
 import dev.castrelay.testkit.Ffprobe;
 import dev.castrelay.testkit.MediaInfo;
 import dev.castrelay.testkit.NginxRtmpSink;
+import dev.castrelay.transcoder.RenditionState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,7 +53,7 @@ class TranscodeEndToEndTest {
             FfmpegPublisher publisher = open(FfmpegPublisher.builder().size(1280, 720).fps(30).duration(PUBLISHED)
                     .videoBitrateKbps(2500).publish(ingestUrl(relay, KEY)));
             assertThat(publisher.awaitExit(PUBLISHED.plusSeconds(30))).as(publisher.stderrTail()).isZero();
-            RenditionStates.await(relay, "slate", Duration.ofSeconds(5));
+            RenditionStates.await(relay, RenditionState.SLATE, Duration.ofSeconds(5));
         } finally {
             relay.close();
         }
