@@ -9,8 +9,8 @@ import java.util.List;
 /**
  * The latest metadata, sequence headers and the packets since the latest keyframe of a stream: where anything that
  * joins it mid-stream starts, at once and from a keyframe (a target joining a rendition, the program switching to
- * the other input). Bounded in bytes: a pathological GOP empties it until the next keyframe. Not thread-safe: its
- * owner guards it.
+ * the other input). Bounded in bytes: a pathological GOP empties it until the next keyframe, and so does a changed
+ * video sequence header (the cached frames were encoded with the old one). Not thread-safe: its owner guards it.
  */
 public final class GopCache {
 
@@ -30,6 +30,9 @@ public final class GopCache {
             metadata = swap(metadata, p);
         } else if (p.isSequenceHeader()) {
             if (p.isVideo()) {
+                if (videoHeader != null && !videoHeader.payload().equals(p.payload())) {
+                    clearGop(); // its frames need the old header: a joiner could not decode them with the new one
+                }
                 videoHeader = swap(videoHeader, p);
             } else {
                 audioHeader = swap(audioHeader, p);
