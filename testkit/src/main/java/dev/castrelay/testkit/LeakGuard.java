@@ -30,8 +30,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * still happens), and after each test collects garbage and allocates until the queue has been drained.
  *
  * <p>A buffer still reachable when its test ends (held by a connection that closes a moment later) is collected,
- * and reported, only later. Such a late report is never dropped: before each test and after each test class the
- * guard drains the detector again and fails that test or class, naming the test that ran last before the report.
+ * and reported, only later. Such a late report is never dropped: before each test the guard polls the detector
+ * again, and after each test class it collects garbage again, and fails that test or class, naming the test that
+ * ran last before the report.
  * The leak records say where the buffer was allocated and touched, which finds the owner that forgot it.
  *
  * <p>The detector must be installed before Netty's {@code AbstractByteBuf} creates its static detector; the guard
