@@ -10,7 +10,8 @@ import java.util.List;
  * The latest metadata, sequence headers and the packets since the latest keyframe of a stream: where anything that
  * joins it mid-stream starts, at once and from a keyframe (a target joining a rendition, the program switching to
  * the other input). Bounded in bytes: a pathological GOP empties it until the next keyframe, and so does a changed
- * video sequence header (the cached frames were encoded with the old one). Not thread-safe: its owner guards it.
+ * video sequence header (the cached frames were encoded with the old one); a changed audio sequence header drops
+ * the cached audio for the same reason. Not thread-safe: its owner guards it.
  */
 public final class GopCache {
 
@@ -35,6 +36,9 @@ public final class GopCache {
                 }
                 videoHeader = swap(videoHeader, p);
             } else {
+                if (audioHeader != null && !audioHeader.payload().equals(p.payload())) {
+                    dropCachedAudio(); // decoded with the new configuration it would be noise; the video stays
+                }
                 audioHeader = swap(audioHeader, p);
             }
         } else if (p.isVideo() && p.isKeyframe()) {
@@ -94,6 +98,17 @@ public final class GopCache {
         metadata = swap(metadata, null);
         videoHeader = swap(videoHeader, null);
         audioHeader = swap(audioHeader, null);
+    }
+
+    private void dropCachedAudio() {
+        gop.removeIf(p -> {
+            if (!p.isAudio()) {
+                return false;
+            }
+            bytes -= p.size();
+            p.release();
+            return true;
+        });
     }
 
     private void clearGop() {

@@ -34,7 +34,8 @@ class GopCacheTest {
             a repeated identical video header keeps the GOP         | 100000 | vHA0 K0 v33 vHA50 v66                | vHA50 K0 v33 v66
             a changed video header drops the GOP encoded before it  | 100000 | vHA0 K0 v33 vHB50 v66                | vHB50
             after a changed video header the next keyframe starts   | 100000 | vHA0 K0 v33 vHB50 K50 v83            | vHB50 K50 v83
-            a changed audio header replaces the older one           | 100000 | vHA0 aHA0 K0 a10 aHB20 a30           | vHA0 aHB20 K0 a10 a30
+            a changed audio header drops the audio encoded before it | 100000 | vHA0 aHA0 K0 a10 v33 aHB40 a50     | vHA0 aHB40 K0 v33 a50
+            a repeated identical audio header keeps the audio       | 100000 | vHA0 aHA0 K0 a10 aHA20 a30           | vHA0 aHA20 K0 a10 a30
             audio only: headers, no GOP without a video keyframe    | 100000 | m0 aHA0 a0 a21 a42                   | m0 aHA0
             a GOP over the byte limit is dropped                    | 350    | vHA0 K0 v33 v66 v99                  | vHA0
             after an oversized GOP the next keyframe starts again   | 350    | vHA0 K0 v33 v66 v99 v132 K165 v198   | vHA0 K165 v198
