@@ -43,7 +43,7 @@ final class ConnectionErrors {
             if (m.contains("No subject alternative") || m.contains("No name matching")) {
                 return "TLS: certificate of " + where + " does not match the host name " + url.host();
             }
-            // The PKIX validator says only "validity check failed"; the expiry is a cause further down.
+            // TlsContexts throws the expiry itself, whose message is only "NotAfter: <date>".
             if (find(cause, CertificateExpiredException.class) != null || m.contains("expired")) {
                 return "TLS: certificate of " + where + " has expired";
             }

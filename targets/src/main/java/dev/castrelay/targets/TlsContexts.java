@@ -121,7 +121,8 @@ public final class TlsContexts {
         /**
          * Passes when one manager trusts the chain. Otherwise the most telling refusal is thrown: a manager that
          * knew the issuer but found the host name wrong says more than one that never heard of the issuer, and an
-         * expired certificate says more than either (PKIX path building refuses one as if its issuer were unknown).
+         * expired certificate says more than an unknown issuer (PKIX path building refuses an expired certificate
+         * as if its issuer were unknown, so its validity is checked here to tell them apart).
          */
         private void anyTrusts(X509Certificate[] chain, Check check) throws CertificateException {
             CertificateException telling = null;
