@@ -10,8 +10,9 @@ import java.util.List;
 /**
  * The latest metadata, sequence headers and the packets since the latest keyframe of a stream: where anything that
  * joins it mid-stream starts, at once and from a keyframe (a target joining a rendition, the program switching to
- * the other input). Bounded in bytes: a pathological GOP empties it until the next keyframe. Not thread-safe: its
- * owner guards it.
+ * the other input). Bounded in bytes: a pathological GOP empties it until the next keyframe, and so does a changed
+ * video sequence header (the cached frames were encoded with the old one); a changed audio sequence header drops
+ * the cached audio for the same reason. Not thread-safe: its owner guards it.
  */
 public final class GopCache {
 
@@ -25,6 +26,16 @@ public final class GopCache {
     }
 
     public void add(MediaPacket p) {
+        if (p.isSequenceHeader()) {
+            MediaPacket previous = p.isVideo() ? headers.video() : headers.audio();
+            if (previous != null && !previous.payload().equals(p.payload())) {
+                if (p.isVideo()) {
+                    clearGop(); // its frames need the old header: a joiner could not decode them with the new one
+                } else {
+                    dropCachedAudio(); // decoded with the new configuration it would be noise; the video stays
+                }
+            }
+        }
         if (headers.offer(p)) {
             return;
         }
@@ -79,6 +90,17 @@ public final class GopCache {
     public void clear() {
         clearGop();
         headers.clear();
+    }
+
+    private void dropCachedAudio() {
+        gop.removeIf(p -> {
+            if (!p.isAudio()) {
+                return false;
+            }
+            bytes -= p.size();
+            p.release();
+            return true;
+        });
     }
 
     private void clearGop() {

@@ -87,12 +87,12 @@ class InputSelectorTest {
         s.started(InputRole.BACKUP);
         feed(s, InputRole.PRIMARY, header(0), key(0));
         feed(s, InputRole.BACKUP, header(0), key(0));
-        Thread.sleep(60);
+        Thread.sleep(60); // the loss bound is wall-clock time without primary video: let some of it pass
         feed(s, InputRole.BACKUP, frame(60));
         s.check();
         assertThat(s.active()).as("within the loss bound").isEqualTo(InputRole.PRIMARY);
 
-        Thread.sleep(60);
+        Thread.sleep(60); // and now past it
         feed(s, InputRole.BACKUP, frame(120));
         s.check();
 

@@ -10,6 +10,7 @@ import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
 import java.util.List;
 import java.util.Locale;
 
@@ -42,7 +43,8 @@ final class ConnectionErrors {
             if (m.contains("No subject alternative") || m.contains("No name matching")) {
                 return "TLS: certificate of " + where + " does not match the host name " + url.host();
             }
-            if (m.contains("expired")) {
+            // TlsContexts throws the expiry itself, whose message is only "NotAfter: <date>".
+            if (find(cause, CertificateExpiredException.class) != null || m.contains("expired")) {
                 return "TLS: certificate of " + where + " has expired";
             }
             return "TLS: certificate not trusted (" + where

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
@@ -99,18 +100,18 @@ public final class TlsContexts {
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
                 throws CertificateException {
-            anyTrusts(m -> m.checkServerTrusted(chain, authType, engine));
+            anyTrusts(chain, m -> m.checkServerTrusted(chain, authType, engine));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
                 throws CertificateException {
-            anyTrusts(m -> m.checkServerTrusted(chain, authType, socket));
+            anyTrusts(chain, m -> m.checkServerTrusted(chain, authType, socket));
         }
 
         @Override
         public void checkServerTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-            anyTrusts(m -> m.checkServerTrusted(chain, authType));
+            anyTrusts(chain, m -> m.checkServerTrusted(chain, authType));
         }
 
         private interface Check {
@@ -119,9 +120,11 @@ public final class TlsContexts {
 
         /**
          * Passes when one manager trusts the chain. Otherwise the most telling refusal is thrown: a manager that
-         * knew the issuer but found the host name wrong says more than one that never heard of the issuer.
+         * knew the issuer but found the host name wrong says more than one that never heard of the issuer, and an
+         * expired certificate says more than an unknown issuer (PKIX path building refuses an expired certificate
+         * as if its issuer were unknown, so its validity is checked here to tell them apart).
          */
-        private void anyTrusts(Check check) throws CertificateException {
+        private void anyTrusts(X509Certificate[] chain, Check check) throws CertificateException {
             CertificateException telling = null;
             for (X509ExtendedTrustManager m : managers) {
                 try {
@@ -131,6 +134,14 @@ public final class TlsContexts {
                     if (telling == null || isUnknownIssuer(telling) && !isUnknownIssuer(e)) {
                         telling = e;
                     }
+                }
+            }
+            if (isUnknownIssuer(telling) && chain.length > 0) {
+                try {
+                    chain[0].checkValidity();
+                } catch (CertificateExpiredException expired) {
+                    expired.addSuppressed(telling);
+                    throw expired;
                 }
             }
             throw telling;

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 /**
  * A throwaway test CA and a server certificate for {@code localhost} (SAN {@code DNS:localhost},
  * {@code IP:127.0.0.1}), made with the openssl CLI. The server certificate is either signed by the CA
- * or self-signed; in the second case a client trusting {@link #caFile()} must reject it.
+ * or self-signed; in the second case a client trusting {@link #caFile()} must reject it. An expired one is signed
+ * by the CA but past its validity.
  *
  * @param caFile          PEM of the test CA, the only trust anchor a client needs
  * @param certificateFile PEM of the server certificate
@@ -27,6 +28,15 @@ public record TestCertificates(Path caFile, Path certificateFile, Path keyFile, 
 
     /** Creates a CA and a server certificate signed by it in {@code dir}. */
     public static TestCertificates signed(Path dir) {
+        return signedFor(dir, "2");
+    }
+
+    /** Creates a CA and a server certificate signed by it whose validity ended a day ago. */
+    public static TestCertificates expired(Path dir) {
+        return signedFor(dir, "-1"); // openssl sets notAfter a day before now: signed correctly, but expired
+    }
+
+    private static TestCertificates signedFor(Path dir, String days) {
         Path ca = createCa(dir);
         Path key = dir.resolve("server.key");
         Path csr = dir.resolve("server.csr");
@@ -36,7 +46,7 @@ public record TestCertificates(Path caFile, Path certificateFile, Path keyFile, 
         openssl(concat(List.of("req", "-new", "-nodes"), EC_KEY,
                 List.of("-keyout", key.toString(), "-out", csr.toString(), "-subj", "/CN=localhost")));
         openssl(List.of("x509", "-req", "-in", csr.toString(), "-CA", ca.toString(),
-                "-CAkey", dir.resolve("ca.key").toString(), "-CAcreateserial", "-days", "2",
+                "-CAkey", dir.resolve("ca.key").toString(), "-CAcreateserial", "-days", days,
                 "-extfile", ext.toString(), "-out", cert.toString()));
         return new TestCertificates(ca, cert, key, true);
     }

@@ -1,8 +1,10 @@
 package dev.castrelay.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class CpuTimeTest {
@@ -13,15 +15,22 @@ class CpuTimeTest {
     }
 
     @Test
-    void treeIncludesABusyChild() throws Exception {
-        // A shell that spins for about half a second of CPU in a child, then waits.
-        Process shell = Processes.start(new ProcessBuilder("sh", "-c",
-                "sh -c 'end=$(($(date +%s%N)+500000000)); while [ $(date +%s%N) -lt $end ]; do :; done'; sleep 30"));
+    void treeIncludesABusyChildAfterItWasReaped() {
+        // A shell whose child spins until it is killed; the shell then reaps it and waits.
+        Process shell = Processes.start(new ProcessBuilder("sh", "-c", "sh -c 'while :; do :; done'; sleep 30"));
         try {
-            Thread.sleep(1500); // the child has finished spinning and been reaped by its parent
+            ProcessHandle spinner = await().atMost(Duration.ofSeconds(10))
+                    .until(() -> shell.descendants().findFirst(), Optional::isPresent).orElseThrow();
+            // Let it use a measured amount of CPU, however loaded the machine is, then stop it.
+            await().atMost(Duration.ofSeconds(30)).until(() -> CpuTime.of(spinner.pid()) >= 0.2);
+            double spun = CpuTime.of(spinner.pid());
+            spinner.destroy();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !spinner.isAlive()
+                    && shell.descendants().noneMatch(p -> p.pid() == spinner.pid()));
+
             double tree = CpuTime.ofTree(shell.pid());
             double shellAlone = CpuTime.of(shell.pid());
-            assertThat(tree).isGreaterThan(shellAlone + 0.2);
+            assertThat(tree).isGreaterThanOrEqualTo(shellAlone + spun);
         } finally {
             Processes.destroyTree(shell.toHandle(), Duration.ZERO);
         }

@@ -19,7 +19,7 @@ import static org.bytedeco.ffmpeg.global.avutil.*;
  * video is constant frame rate (frame {@code n} is at {@code n/fps}; an input frame is repeated or dropped to fill
  * the slots, like the {@code fps} filter), audio is a continuous count of samples. Each ingest epoch (from a
  * publisher's (re)start to its loss) is mapped onto this clock by one offset chosen at its first frame, so the
- * epoch continues exactly where the output stands; while the ingest is away the slate fills the clock in real time.
+ * epoch continues exactly where the output stands ({@link RenditionClock}); while the ingest is away the slate fills the clock in real time.
  * Audio gaps are filled with silence and overlaps dropped, so audio stays within a frame of video.
  *
  * <p><b>States</b> (see {@link RenditionHealth}): {@code idle} until the first frame (encoders are opened then),
@@ -33,12 +33,6 @@ final class RenditionStream implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RenditionStream.class);
 
-    /**
-     * Ingest timestamps that jump forward by more than this, or back by more than {@link #BACKWARD_JUMP_MS}, start a
-     * new epoch (a publisher that restarted its clock without telling) instead of being filled in or dropped.
-     */
-    private static final double FORWARD_JUMP_MS = 2000;
-    private static final double BACKWARD_JUMP_MS = 500;
     /** Video-only ingest: audio that lags video by more than this is filled with silence. */
     private static final double AUDIO_LAG_LIMIT_MS = 500;
     /**
@@ -69,8 +63,8 @@ final class RenditionStream implements AutoCloseable {
     private double frameMs;
     private long nextFrame;
     private long nextSample;
-    /** Ingest ms to rendition ms for the current epoch; null until the epoch's first frame. */
-    private Long offsetMs;
+    /** Ingest ms to rendition ms, one epoch at a time. */
+    private final RenditionClock clock = new RenditionClock();
     /** The latest fitted input picture, waiting for the slots up to the next one. */
     private AVFrame held;
     private double heldMs;
@@ -142,7 +136,7 @@ final class RenditionStream implements AutoCloseable {
         if (f.pts() == AV_NOPTS_VALUE || !ensureStream()) {
             return;
         }
-        if (offsetMs == null) {
+        if (!clock.running()) {
             beginEpoch(f.pts());
         }
         sawVideo = true;
@@ -151,15 +145,13 @@ final class RenditionStream implements AutoCloseable {
             log.info("Rendition {}: the ingest's picture is back", config.id());
             meter.sample(healthState(), slateReason(), true);
         }
-        double t = f.pts() + offsetMs;
-        double jump = t - frameMs * nextFrame;
-        if (jump > FORWARD_JUMP_MS || jump < -BACKWARD_JUMP_MS) {
+        if (clock.isJump(f.pts(), frameMs * nextFrame)) {
             log.info("Rendition {}: ingest timestamps jumped by {} ms; continuing the output clock", config.id(),
-                    Math.round(t - frameMs * nextFrame));
+                    Math.round(clock.toOutput(f.pts()) - frameMs * nextFrame));
             endEpoch();
             beginEpoch(f.pts());
-            t = f.pts() + offsetMs;
         }
+        double t = clock.toOutput(f.pts());
         f.pts(Math.round(t));
         AVFrame fitted = av_frame_alloc();
         if (!videoFilter.fit(f, fitted)) {
@@ -185,10 +177,10 @@ final class RenditionStream implements AutoCloseable {
         if (f.pts() == AV_NOPTS_VALUE || !ensureStream()) {
             return;
         }
-        if (offsetMs == null) {
+        if (!clock.running()) {
             beginEpoch(f.pts());
         }
-        f.pts(f.pts() + offsetMs);
+        f.pts(clock.toOutput(f.pts()));
         audioFilter.push(f);
         AVFrame out = av_frame_alloc();
         try {
@@ -242,8 +234,7 @@ final class RenditionStream implements AutoCloseable {
 
     /** Maps the epoch's first ingest timestamp to where the output clock stands. */
     private void beginEpoch(long ingestMs) {
-        double position = Math.max(frameMs * nextFrame, samplesMs(nextSample));
-        offsetMs = (long) Math.ceil(position) - ingestMs;
+        clock.begin(ingestMs, Math.max(frameMs * nextFrame, samplesMs(nextSample)));
     }
 
     /** Ends the ingest epoch: the last picture gets its slot, buffered audio is dropped, the next frame re-maps. */
@@ -256,7 +247,7 @@ final class RenditionStream implements AutoCloseable {
             held = null;
         }
         audioFilter.reset();
-        offsetMs = null;
+        clock.end();
     }
 
     private void goToSlate(String reason) {
@@ -343,7 +334,7 @@ final class RenditionStream implements AutoCloseable {
         frameMs = 1000.0 * video.timeBase().num() / video.timeBase().den();
         nextFrame = 0;
         nextSample = 0;
-        offsetMs = null;
+        clock.end();
         output.start(video, audio, audio.priming());
         log.info("Rendition {}: stream starts ({}x{} @ {} fps, keyframe every {} frames)", config.id(),
                 config.video().width(), config.video().height(), config.video().fps(), video.gopFrames());

@@ -166,7 +166,7 @@ class AlertDeliveryTest {
 
         targetsGoDown(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> alerts.health().get(0).dropped() == 1);
-        Thread.sleep(1_000);
+        Thread.sleep(1_000); // a retry would come within this: nothing to await but its absence
 
         assertThat(receiver.requests()).isEqualTo(1);
         assertThat(alerts.health().get(0).lastError()).isEqualTo("answered HTTP 400: the alert is refused");
@@ -180,7 +180,7 @@ class AlertDeliveryTest {
 
         targetsGoDown(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> alerts.health().get(0).dropped() == 1);
-        Thread.sleep(1_000);
+        Thread.sleep(1_000); // a retry or a followed redirect would come within this: nothing to await but absence
 
         assertThat(receiver.requests()).isEqualTo(1);
         assertThat(alerts.health().get(0).lastError()).startsWith("answered HTTP 308: redirects are not followed");

@@ -18,6 +18,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -39,9 +40,11 @@ class ControlApiTest {
     @TempDir
     static Path dir;
     static TestRelay relay;
+    static Instant started;
 
     @BeforeAll
     static void start() {
+        started = Instant.now();
         relay = TestRelay.start(dir, TestRelay.target("alpha", "rtmp://127.0.0.1:" + TestRelay.closedPort() + "/live",
                 KEY));
     }
@@ -102,7 +105,8 @@ class ControlApiTest {
         JsonNode ingest = doc.path("ingest");
         assertThat(fieldNames(ingest)).containsExactly("state", "since", "active", "mode", "inputs", "video", "audio", "bitrateKbps");
         assertThat(ingest.path("state").asText()).isEqualTo("waiting");
-        assertThat(java.time.Instant.parse(ingest.path("since").asText())).isNotNull();
+        // Waiting since the relay started: no ingest has come since.
+        assertThat(Instant.parse(ingest.path("since").asText())).isBetween(started, Instant.now());
         JsonNode alpha = doc.path("targets").get(0);
         assertThat(fieldNames(alpha)).containsExactly("id", "platform", "rendition", "url", "state", "since",
                 "bitrateKbps", "fps", "queueMs", "droppedFrames", "reconnects", "bytesSent", "lastError",

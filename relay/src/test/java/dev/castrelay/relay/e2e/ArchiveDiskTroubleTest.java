@@ -67,7 +67,7 @@ class ArchiveDiskTroubleTest {
                      .archive(disk, "minFreeMB: 8").load());
              FfmpegPublisher encoder = publisher(relay)) {
             await().atMost(TIMEOUT).until(() -> health(relay, "archive").state() == TargetState.LIVE);
-            Thread.sleep(2_000);
+            Thread.sleep(2_000); // a stretch of recording before the trouble
             // Something else on the machine takes the disk down to a megabyte above the archive's floor.
             long usable = Files.getFileStore(disk).getUsableSpace();
             fill(disk.resolve("filler"), usable - minFree - MB);
@@ -135,7 +135,7 @@ class ArchiveDiskTroubleTest {
                      .archive(disk, "minFreeMB: 0, queue: { maxMillis: 2000 }").load());
              FfmpegPublisher encoder = publisher(relay)) {
             await().atMost(TIMEOUT).until(() -> health(relay, "archive").state() == TargetState.LIVE);
-            Thread.sleep(2_000);
+            Thread.sleep(2_000); // a stretch of recording before the trouble
             // Every write to the disk now blocks until it is thawed, as on a dead NFS server or a failing drive.
             Processes.run(Duration.ofSeconds(10), "fsfreeze", "-f", disk.toString()).requireSuccess();
             frozen.add(disk);

@@ -47,14 +47,14 @@ class BackupIngestTest {
             await().atMost(TIMEOUT).until(() -> inputLive(relay, "primary") && inputLive(relay, "backup")
                     && target(relay).state() == TargetState.LIVE);
             awaitActive(relay, "primary", TIMEOUT);
-            Thread.sleep(3_000);
+            Thread.sleep(3_000); // the broadcast runs on the primary a while
 
             primary.kill(); // the venue's primary encoder dies: no goodbye
             long killed = System.nanoTime();
             awaitActive(relay, "backup", Duration.ofSeconds(5));
             double switchSeconds = (System.nanoTime() - killed) / 1e9;
             assertThat(relay.health().status()).as("status on the backup").isEqualTo(RelayHealth.Status.WARNING);
-            Thread.sleep(3_000);
+            Thread.sleep(3_000); // the broadcast runs on the backup a while
 
             try (FfmpegPublisher again = encoder().publish(url(relay, PRIMARY_KEY))) {
                 long back = System.nanoTime();
@@ -64,7 +64,7 @@ class BackupIngestTest {
                         switchSeconds, returnSeconds);
                 assertThat(switchSeconds).as("seconds to the backup").isLessThan(2.0);
                 assertThat(returnSeconds).as("seconds to return, returnAfterSeconds 3").isBetween(3.0, 10.0);
-                Thread.sleep(3_000);
+                Thread.sleep(3_000); // the broadcast runs on the returned primary: no reconnect may follow
                 assertThat(relay.inputs().failovers()).as("switches (to the backup and back, after the first "
                         + "program start)").isGreaterThanOrEqualTo(2);
                 TargetHealth t = target(relay);
@@ -89,14 +89,14 @@ class BackupIngestTest {
                 FfmpegPublisher backup = encoder().publish(url(relay, BACKUP_KEY));
                 await().atMost(TIMEOUT).until(() -> inputLive(relay, "backup")
                         && target(relay).state() == TargetState.LIVE);
-                Thread.sleep(2_000);
+                Thread.sleep(2_000); // the broadcast runs on the primary a while
                 Processes.signal(primary.pid(), "STOP"); // frozen: connected, sending nothing
                 long frozen = System.nanoTime();
                 awaitActive(relay, "backup", Duration.ofSeconds(5));
                 double seconds = (System.nanoTime() - frozen) / 1e9;
                 System.out.printf("frozen primary: backup is the program %.2f s later%n", seconds);
                 assertThat(seconds).as("seconds from freeze to backup (lossMillis 1000)").isBetween(0.9, 2.0);
-                Thread.sleep(4_000);
+                Thread.sleep(4_000); // the broadcast runs on the backup: no reconnect may follow
                 assertThat(target(relay).reconnects()).isZero();
                 Processes.signal(primary.pid(), "CONT");
                 backup.stop();

@@ -43,7 +43,7 @@ class BackupTranscodeTest {
                 FfmpegPublisher primary = encoder(1280, 720).publish(url(relay, PRIMARY_KEY));
                 await().atMost(TIMEOUT).until(() -> active(relay).equals("primary")
                         && relay.health().targets().stream().allMatch(t -> t.state().id().equals("live")));
-                Thread.sleep(3_000);
+                Thread.sleep(3_000); // the broadcast runs on the primary a while
                 // The dashboard's view of each input: the standby backup too, decoded for this picture alone.
                 for (InputRole role : InputRole.values()) {
                     byte[] jpeg = relay.inputThumbnail(role).get(10, TimeUnit.SECONDS).orElseThrow();
@@ -57,9 +57,9 @@ class BackupTranscodeTest {
                 await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
                         .until(() -> active(relay).equals("backup"));
                 double toBackup = (System.nanoTime() - frozen) / 1e9;
-                Thread.sleep(2_000);
+                Thread.sleep(2_000); // frozen a while on the backup
                 primary.kill(); // and then it dies
-                Thread.sleep(1_000);
+                Thread.sleep(1_000); // gone a while
 
                 try (FfmpegPublisher again = encoder(1280, 720).publish(url(relay, PRIMARY_KEY))) {
                     long started = System.nanoTime();
@@ -74,7 +74,7 @@ class BackupTranscodeTest {
                     assertThat(toBackup).as("seconds from freeze to backup (lossMillis 1000 + 1 s)").isLessThan(2.0);
                     assertThat(back).as("seconds from the primary's return to the program")
                             .isBetween(RETURN_AFTER_SECONDS - 0.5, RETURN_AFTER_SECONDS + 3.0);
-                    Thread.sleep(2_000);
+                    Thread.sleep(2_000); // the broadcast runs on: no reconnect or slate may follow
                     relay.health().targets().forEach(t -> assertThat(t.reconnects()).as(t.id()).isZero());
                     assertThat(relay.health().renditions().get(0).slateFrames())
                             .as("slate frames while an input was there to switch to").isZero();

@@ -168,7 +168,7 @@ class SrtIngestTest {
                         + "new primary publisher").isEmpty());
                 await().atMost(TIMEOUT).until(() -> inputLive(relay, "srt")
                         && relay.health().ingest().bitrateKbps() > 0);
-                Thread.sleep(2_000);
+                Thread.sleep(2_000); // the restarted encoder stays the input, not taken over again
                 assertThat(inputLive(relay, "srt")).as("the restarted encoder is the input").isTrue();
                 assertThat(restarted.isAlive()).isTrue();
             } finally {
@@ -223,7 +223,7 @@ class SrtIngestTest {
                     && relay.health().ingest().inputs().get(1).video() != null
                     && relay.health().ingest().inputs().get(1).video().fps() > 0
                     && relay.health().targets().get(0).state() == TargetState.LIVE);
-            Thread.sleep(1_000);
+            Thread.sleep(1_000); // a second of the standby's pictures before the primary dies
             IngestHealth.Input standby = relay.health().ingest().inputs().get(1);
             assertThat(standby.role()).isEqualTo("backup");
             assertThat(standby.protocol()).isEqualTo("srt");
@@ -235,7 +235,7 @@ class SrtIngestTest {
                     .until(() -> "backup".equals(relay.health().ingest().active()));
             System.out.printf("RTMP primary killed: the SRT backup is the program %.2f s later%n",
                     (System.nanoTime() - killed) / 1e9);
-            Thread.sleep(2_000);
+            Thread.sleep(2_000); // the broadcast runs on the backup: no reconnect may follow
             assertThat(relay.health().targets().get(0).state()).isEqualTo(TargetState.LIVE);
             assertThat(relay.health().targets().get(0).reconnects()).as("the platform's reconnects").isZero();
             backup.close();

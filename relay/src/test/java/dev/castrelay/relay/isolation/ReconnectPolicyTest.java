@@ -55,7 +55,7 @@ class ReconnectPolicyTest {
                      .publish(Platforms.ingestUrl(relay))) {
             await().atMost(TIMEOUT).until(() -> state(relay, "blipping") == TargetState.LIVE);
             blipping.kill(); // the platform's ingest goes away
-            Thread.sleep(outageSeconds * 1000L);
+            Thread.sleep(outageSeconds * 1000L); // the outage's own length
             blipping.restart();
             long returned = System.nanoTime();
             await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100))
@@ -65,7 +65,7 @@ class ReconnectPolicyTest {
                     outageSeconds);
             // 5 s is the longest step; a second more covers the connect, the publish and the polling.
             assertThat(seconds).as("seconds from the platform's return to live").isLessThan(6.0);
-            Thread.sleep(3_000);
+            Thread.sleep(3_000); // media after the return, for the recording checked below
             encoder.stop();
             // The killed nginx never logged its session's end: the newest recording is the one after the return.
             Path recording = blipping.awaitRecording(TIMEOUT);

@@ -48,12 +48,12 @@ class RejoinTest {
                 Thread.sleep(5_300); // mid-GOP: the next keyframe is most of a GOP away
 
                 rejoin(relay, "restart", r -> r.targets().restart("a"));
-                Thread.sleep(3_100);
+                Thread.sleep(3_100); // mid-GOP again for the next rejoin
                 rejoin(relay, "disable/enable", r -> {
                     r.targets().setEnabled("a", false);
                     r.targets().setEnabled("a", true);
                 });
-                Thread.sleep(2_000);
+                Thread.sleep(2_000); // the stream runs on after the last rejoin
                 encoder.stop();
             }
             a.awaitPublishSessions(3, TIMEOUT);

@@ -44,6 +44,11 @@ public final class StreamHeaders {
         return video;
     }
 
+    /** The audio sequence header, or null (not retained: the caller retains what it keeps). */
+    public MediaPacket audio() {
+        return audio;
+    }
+
     /** Whether a sequence header of either track is held (metadata alone does not count). */
     public boolean hasSequenceHeader() {
         return video != null || audio != null;

@@ -1,4 +1,4 @@
-package dev.castrelay.rtmp;
+package dev.castrelay.testkit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LeakGuardTest {
 
@@ -25,6 +26,19 @@ class LeakGuardTest {
         leak(Unpooled.directBuffer(16), marker);
 
         assertThat(LeakGuard.awaitLeaks()).anySatisfy(leak -> assertThat(leak).contains(marker));
+    }
+
+    @Test
+    void leakCollectedAfterItsTestEndedFailsTheNextCheck() {
+        String marker = "deliberate late leak " + UUID.randomUUID();
+        leak(ByteBufAllocator.DEFAULT.buffer(16), marker);
+        LeakGuard.collectGarbage(); // between two tests: a collection finds the buffer after its test's check
+
+        // What the guard runs before the next test: the late report must fail it, not vanish.
+        assertThatThrownBy(LeakGuard::failOnLateLeaks)
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("reported late")
+                .hasMessageContaining(marker);
     }
 
     @Test
