@@ -110,40 +110,99 @@ public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
 
     /**
      * One message as chunks that stand alone: a type-0 header, then type-3 continuations. They depend on no
-     * earlier message of the chunk stream, so the same bytes can go to every connection with the same chunk size
-     * and message stream id (see {@link dev.castrelay.rtmp.media.MediaPacket#wireForm}); the chunk stream must
-     * then carry nothing encoded with header compression. The payload is copied once into one buffer.
+     * earlier message of the chunk stream, so the chunk stream must then carry nothing encoded with header
+     * compression. The payload is copied once into one buffer.
      */
     public static ByteBuf standalone(ByteBufAllocator alloc, int csid, long timestamp, int typeId, long streamId,
                                      ByteBuf payload, int chunkSize) {
-        if (csid < 2 || csid > 63) {
-            throw new IllegalArgumentException("standalone chunks use a one-byte chunk stream id, not " + csid);
-        }
-        long ts = timestamp & 0xFFFFFFFFL;
-        boolean extended = ts >= 0xFFFFFF;
         int length = payload.readableBytes();
+        ByteBuf buf = alloc.buffer(standaloneHeaderSize(timestamp) + continuedSize(timestamp, length, chunkSize));
+        writeStandaloneHeader(buf, csid, timestamp, length, typeId, streamId);
+        writeContinued(buf, csid, timestamp, payload, chunkSize);
+        return buf;
+    }
+
+    /**
+     * The type-0 header that starts a standalone message (see {@link #standalone}), for the chunks of
+     * {@link #continued} to follow: the only part of a standalone message that depends on the connection (its
+     * message stream id).
+     */
+    public static ByteBuf standaloneHeader(ByteBufAllocator alloc, int csid, long timestamp, int length, int typeId,
+                                           long streamId) {
+        ByteBuf buf = alloc.buffer(standaloneHeaderSize(timestamp));
+        writeStandaloneHeader(buf, csid, timestamp, length, typeId, streamId);
+        return buf;
+    }
+
+    /**
+     * The rest of a standalone message after its {@link #standaloneHeader}: the payload cut into chunks of
+     * {@code chunkSize}, each after the first behind a type-3 header (with the extended timestamp when the message
+     * has one, RTMP spec 5.3.1.3). Depends only on the message and the chunk size, so one copy serves every
+     * connection sending with that chunk size. The payload is copied once.
+     */
+    public static ByteBuf continued(ByteBufAllocator alloc, int csid, long timestamp, ByteBuf payload,
+                                    int chunkSize) {
+        ByteBuf buf = alloc.buffer(continuedSize(timestamp, payload.readableBytes(), chunkSize));
+        writeContinued(buf, csid, timestamp, payload, chunkSize);
+        return buf;
+    }
+
+    /** Bytes between two chunks' data in {@link #continued}: the type-3 header and any extended timestamp. */
+    public static int continuationHeaderSize(long timestamp) {
+        return 1 + (isExtended(timestamp) ? 4 : 0);
+    }
+
+    private static boolean isExtended(long timestamp) {
+        return (timestamp & 0xFFFFFFFFL) >= 0xFFFFFF;
+    }
+
+    private static int standaloneHeaderSize(long timestamp) {
+        return 12 + (isExtended(timestamp) ? 4 : 0);
+    }
+
+    private static int continuedSize(long timestamp, int length, int chunkSize) {
         int chunks = Math.max(1, (length + chunkSize - 1) / chunkSize);
-        int ext = extended ? 4 : 0;
-        ByteBuf buf = alloc.buffer(length + 12 + ext + (chunks - 1) * (1 + ext));
+        return length + (chunks - 1) * continuationHeaderSize(timestamp);
+    }
+
+    private static void writeStandaloneHeader(ByteBuf buf, int csid, long timestamp, int length, int typeId,
+                                              long streamId) {
+        checkOneByteCsid(csid);
+        long ts = timestamp & 0xFFFFFFFFL;
+        boolean extended = isExtended(ts);
+        buf.writeByte(csid);
+        buf.writeMedium(extended ? 0xFFFFFF : (int) ts);
+        buf.writeMedium(length);
+        buf.writeByte(typeId);
+        buf.writeIntLE((int) streamId);
+        if (extended) {
+            buf.writeInt((int) ts);
+        }
+    }
+
+    private static void writeContinued(ByteBuf buf, int csid, long timestamp, ByteBuf payload, int chunkSize) {
+        checkOneByteCsid(csid);
+        long ts = timestamp & 0xFFFFFFFFL;
+        boolean extended = isExtended(ts);
+        int length = payload.readableBytes();
         int offset = 0;
-        for (int i = 0; i < chunks; i++) {
-            if (i == 0) {
-                buf.writeByte(csid);
-                buf.writeMedium(extended ? 0xFFFFFF : (int) ts);
-                buf.writeMedium(length);
-                buf.writeByte(typeId);
-                buf.writeIntLE((int) streamId);
-            } else {
+        do {
+            if (offset > 0) {
                 buf.writeByte(3 << 6 | csid);
-            }
-            if (extended) {
-                buf.writeInt((int) ts);
+                if (extended) {
+                    buf.writeInt((int) ts);
+                }
             }
             int n = Math.min(chunkSize, length - offset);
             buf.writeBytes(payload, payload.readerIndex() + offset, n);
             offset += n;
+        } while (offset < length);
+    }
+
+    private static void checkOneByteCsid(int csid) {
+        if (csid < 2 || csid > 63) {
+            throw new IllegalArgumentException("standalone chunks use a one-byte chunk stream id, not " + csid);
         }
-        return buf;
     }
 
     private static void writeHeader(ByteBuf buf, int fmt, int csid, long field, int length, RawMessage msg,

@@ -1,8 +1,8 @@
 package dev.castrelay.rtmp.chunk;
 
-import dev.castrelay.rtmp.media.MediaPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -53,24 +53,21 @@ class StandaloneChunksTest {
         ch.finishAndReleaseAll();
     }
 
-    @Test
-    void aPacketIsEncodedOnceForEveryConnectionWithTheSameKey() {
-        MediaPacket packet = MediaPacket.of(MediaPacket.Kind.VIDEO, 40, Unpooled.wrappedBuffer(new byte[5000]));
-        int[] encodings = {0};
-        java.util.function.Function<MediaPacket, ByteBuf> encode = p -> {
-            encodings[0]++;
-            return ChunkEncoder.standalone(ByteBufAllocator.DEFAULT, 6, p.timestamp(), 9, 1, p.payload(), 4096);
-        };
-        ByteBuf first = packet.wireForm(1L << 32 | 4096, encode);
-        ByteBuf second = packet.wireForm(1L << 32 | 4096, encode);
-        ByteBuf other = packet.wireForm(1L << 32 | 128, encode);
-        assertThat(encodings[0]).isEqualTo(2);
-        assertThat(second.memoryAddress()).as("the same bytes, not a copy").isEqualTo(first.memoryAddress());
-        assertThat(other.memoryAddress()).isNotEqualTo(first.memoryAddress());
-        first.release();
-        second.release();
-        other.release();
-        assertThat(packet.release()).isTrue();
-        assertThat(first.refCnt()).as("the shared form goes with the packet").isZero();
+    @ParameterizedTest
+    @CsvSource({"0, 100", "40, 4096", "40, 4097", "16777216, 9000", "4294967295, 300"})
+    void aHeaderThenContinuedChunksAreTheStandaloneMessage(long timestamp, int length) {
+        byte[] body = new byte[length];
+        new Random(length).nextBytes(body);
+        ByteBuf payload = Unpooled.wrappedBuffer(body);
+        ByteBuf whole = ChunkEncoder.standalone(ByteBufAllocator.DEFAULT, 6, timestamp, 9, 1, payload, 4096);
+        ByteBuf split = Unpooled.wrappedBuffer(
+                ChunkEncoder.standaloneHeader(ByteBufAllocator.DEFAULT, 6, timestamp, length, 9, 1),
+                ChunkEncoder.continued(ByteBufAllocator.DEFAULT, 6, timestamp, payload, 4096));
+        try {
+            assertThat(ByteBufUtil.getBytes(split)).isEqualTo(ByteBufUtil.getBytes(whole));
+        } finally {
+            whole.release();
+            split.release();
+        }
     }
 }
