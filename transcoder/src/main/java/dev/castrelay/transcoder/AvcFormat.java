@@ -1,6 +1,7 @@
 package dev.castrelay.transcoder;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -76,17 +77,20 @@ final class AvcFormat {
         }
         int start = -1;
         int i = from;
-        while (i + 2 < end) {
-            if (data.getUnsignedByte(i + 2) > 1) {
-                i += 3; // no start code can begin at i, i+1 or i+2: skip ahead, as FFmpeg's avc_find_startcode
-            } else if (data.getByte(i) == 0 && data.getByte(i + 1) == 0 && data.getByte(i + 2) == 1) {
+        while (true) {
+            // A start code begins with a zero byte: Netty's own scan finds the next one, no byte-by-byte loop here.
+            int zero = data.forEachByte(i, end - i, ByteProcessor.FIND_NUL);
+            if (zero < 0 || zero + 2 >= end) {
+                break;
+            }
+            if (data.getByte(zero + 1) == 0 && data.getByte(zero + 2) == 1) {
                 if (start >= 0) {
-                    writeNal(data, start, i, out);
+                    writeNal(data, start, zero, out);
                 }
-                i += 3;
+                i = zero + 3;
                 start = i;
             } else {
-                i++;
+                i = zero + 1;
             }
         }
         if (start >= 0) {
