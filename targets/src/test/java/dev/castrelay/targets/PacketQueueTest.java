@@ -190,8 +190,8 @@ class PacketQueueTest {
 
         queue.offer(chunked);
 
-        assertThat(queue.bytes()).as("three chunks and two type-3 headers, the payload being a view of them")
-                .isEqualTo(3 * MediaChunks.CHUNK_SIZE + 2).isEqualTo(chunked.heldBytes());
+        assertThat(queue.bytes()).as("three chunks, their headers (12 + 1 + 1), the payload being a view of them")
+                .isEqualTo(3 * MediaChunks.CHUNK_SIZE + 14).isEqualTo(chunked.heldBytes());
         taken.add(queue.poll());
         assertThat(queue.bytes()).isZero();
     }

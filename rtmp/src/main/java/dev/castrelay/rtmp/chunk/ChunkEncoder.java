@@ -123,9 +123,8 @@ public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
     }
 
     /**
-     * The type-0 header that starts a standalone message (see {@link #standalone}), for the chunks of
-     * {@link #continued} to follow: the only part of a standalone message that depends on the connection (its
-     * message stream id).
+     * The type-0 header that starts a standalone message (see {@link #standalone}): the only part of it that
+     * depends on the connection (its message stream id), so the chunks after it can be shared.
      */
     public static ByteBuf standaloneHeader(ByteBufAllocator alloc, int csid, long timestamp, int length, int typeId,
                                            long streamId) {
@@ -134,20 +133,7 @@ public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
         return buf;
     }
 
-    /**
-     * The rest of a standalone message after its {@link #standaloneHeader}: the payload cut into chunks of
-     * {@code chunkSize}, each after the first behind a type-3 header (with the extended timestamp when the message
-     * has one, RTMP spec 5.3.1.3). Depends only on the message and the chunk size, so one copy serves every
-     * connection sending with that chunk size. The payload is copied once.
-     */
-    public static ByteBuf continued(ByteBufAllocator alloc, int csid, long timestamp, ByteBuf payload,
-                                    int chunkSize) {
-        ByteBuf buf = alloc.buffer(continuedSize(timestamp, payload.readableBytes(), chunkSize));
-        writeContinued(buf, csid, timestamp, payload, chunkSize);
-        return buf;
-    }
-
-    /** Bytes between two chunks' data in {@link #continued}: the type-3 header and any extended timestamp. */
+    /** Bytes between two chunks' data in a standalone message: the type-3 header and any extended timestamp. */
     public static int continuationHeaderSize(long timestamp) {
         return 1 + (isExtended(timestamp) ? 4 : 0);
     }
@@ -156,7 +142,8 @@ public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
         return (timestamp & 0xFFFFFFFFL) >= 0xFFFFFF;
     }
 
-    private static int standaloneHeaderSize(long timestamp) {
+    /** Bytes of a {@link #standaloneHeader} for a message at {@code timestamp}. */
+    public static int standaloneHeaderSize(long timestamp) {
         return 12 + (isExtended(timestamp) ? 4 : 0);
     }
 

@@ -13,9 +13,11 @@ import io.netty.channel.ChannelHandlerContext;
  * Media as every publishing connection sends it: each audio and video message cut into chunks once, at the one
  * chunk size every {@link ClientSession} sends with ({@link #CHUNK_SIZE}), so a packet fanned out to many
  * platforms is chunked once, not once per platform. The chunks are the packet's storage (its payload becomes a
- * view of them), so whoever holds the packet holds, and counts, one copy of the bytes. Only a message's first
- * header depends on the connection (its message stream id): it is written per connection in front of the shared
- * chunks ({@link ChunkEncoder#standaloneHeader}).
+ * view of them), so whoever holds the packet holds, and counts, one copy of the bytes.
+ *
+ * <p>Only a message's first header depends on the connection, by its message stream id. The chunks are built for
+ * {@link #USUAL_STREAM_ID}, which a connection with that id sends as they are; a connection with another id writes
+ * its own header ({@link ChunkEncoder#standaloneHeader}) and then the rest of the shared chunks.
  *
  * <p>Media chunk streams carry only such standalone messages, so no header compression state is shared with them.
  */
@@ -23,6 +25,11 @@ public final class MediaChunks {
 
     /** The chunk size every publishing connection announces and sends with, whatever the server's own. */
     public static final int CHUNK_SIZE = 4096;
+    /**
+     * The message stream id servers answer createStream with (nginx-rtmp, SRS, FFmpeg's listener, the large
+     * platforms): the one the shared chunks are built for.
+     */
+    static final long USUAL_STREAM_ID = 1;
 
     private MediaChunks() {
     }
@@ -36,15 +43,17 @@ public final class MediaChunks {
             return packet.retain();
         }
         int csid = MessageCodec.chunkStreamOf(packet.kind());
-        ByteBuf chunks = ChunkEncoder.continued(alloc, csid, packet.timestamp(), packet.payload(), CHUNK_SIZE);
-        ByteBuf payload = payloadIn(chunks, packet.size(), ChunkEncoder.continuationHeaderSize(packet.timestamp()),
-                alloc);
-        return MediaPacket.chunked(packet.kind(), packet.timestamp(), payload, chunks);
+        long timestamp = packet.timestamp();
+        ByteBuf chunks = ChunkEncoder.standalone(alloc, csid, timestamp, packet.kind().messageType(),
+                USUAL_STREAM_ID, packet.payload(), CHUNK_SIZE);
+        ByteBuf payload = payloadIn(chunks, ChunkEncoder.standaloneHeaderSize(timestamp), packet.size(),
+                ChunkEncoder.continuationHeaderSize(timestamp), alloc);
+        return MediaPacket.chunked(packet.kind(), timestamp, payload, chunks);
     }
 
     /** The chunk data of {@code chunks} as one buffer: a slice, or a composite of one slice per chunk. */
-    private static ByteBuf payloadIn(ByteBuf chunks, int length, int between, ByteBufAllocator alloc) {
-        int start = chunks.readerIndex();
+    private static ByteBuf payloadIn(ByteBuf chunks, int header, int length, int between, ByteBufAllocator alloc) {
+        int start = chunks.readerIndex() + header;
         if (length <= CHUNK_SIZE) {
             return chunks.retainedSlice(start, length);
         }
@@ -62,8 +71,9 @@ public final class MediaChunks {
     }
 
     /**
-     * Writes one audio or video packet on message stream {@code streamId}: its header, then its shared chunks (a
-     * packet without chunks is chunked for this write alone). Returns the future of the write that ends it.
+     * Writes one audio or video packet on message stream {@code streamId}: its shared chunks, behind a header of
+     * this connection's own when its stream id is not the usual one (a packet without chunks is chunked for this
+     * write alone). Returns the future of the write that ends it.
      */
     static ChannelFuture write(ChannelHandlerContext ctx, MediaPacket packet, long streamId) {
         int csid = MessageCodec.chunkStreamOf(packet.kind());
@@ -73,8 +83,12 @@ public final class MediaChunks {
             return ctx.write(ChunkEncoder.standalone(ctx.alloc(), csid, packet.timestamp(), type, streamId,
                     packet.payload(), CHUNK_SIZE));
         }
+        if (streamId == USUAL_STREAM_ID) {
+            return ctx.write(chunks.retainedDuplicate());
+        }
+        int header = ChunkEncoder.standaloneHeaderSize(packet.timestamp());
         ctx.write(ChunkEncoder.standaloneHeader(ctx.alloc(), csid, packet.timestamp(), packet.size(), type,
                 streamId));
-        return ctx.write(chunks.retainedDuplicate());
+        return ctx.write(chunks.retainedSlice(chunks.readerIndex() + header, chunks.readableBytes() - header));
     }
 }

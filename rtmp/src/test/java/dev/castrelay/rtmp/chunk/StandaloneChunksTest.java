@@ -2,7 +2,6 @@ package dev.castrelay.rtmp.chunk;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -51,23 +50,5 @@ class StandaloneChunksTest {
             m.release();
         }
         ch.finishAndReleaseAll();
-    }
-
-    @ParameterizedTest
-    @CsvSource({"0, 100", "40, 4096", "40, 4097", "16777216, 9000", "4294967295, 300"})
-    void aHeaderThenContinuedChunksAreTheStandaloneMessage(long timestamp, int length) {
-        byte[] body = new byte[length];
-        new Random(length).nextBytes(body);
-        ByteBuf payload = Unpooled.wrappedBuffer(body);
-        ByteBuf whole = ChunkEncoder.standalone(ByteBufAllocator.DEFAULT, 6, timestamp, 9, 1, payload, 4096);
-        ByteBuf split = Unpooled.wrappedBuffer(
-                ChunkEncoder.standaloneHeader(ByteBufAllocator.DEFAULT, 6, timestamp, length, 9, 1),
-                ChunkEncoder.continued(ByteBufAllocator.DEFAULT, 6, timestamp, payload, 4096));
-        try {
-            assertThat(ByteBufUtil.getBytes(split)).isEqualTo(ByteBufUtil.getBytes(whole));
-        } finally {
-            whole.release();
-            split.release();
-        }
     }
 }

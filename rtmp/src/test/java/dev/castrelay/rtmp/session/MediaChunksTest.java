@@ -11,6 +11,8 @@ import dev.castrelay.rtmp.media.MediaPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -30,8 +32,8 @@ class MediaChunksTest {
 
         assertThat(ByteBufUtil.getBytes(chunked.payload())).isEqualTo(body);
         assertThat(chunked.size()).isEqualTo(length);
-        ByteBuf expected = ChunkEncoder.continued(ByteBufAllocator.DEFAULT, 6, timestamp, Bytes.wrap(body),
-                MediaChunks.CHUNK_SIZE);
+        ByteBuf expected = ChunkEncoder.standalone(ByteBufAllocator.DEFAULT, 6, timestamp, 9,
+                MediaChunks.USUAL_STREAM_ID, Bytes.wrap(body), MediaChunks.CHUNK_SIZE);
         assertThat(ByteBufUtil.getBytes(chunked.chunks())).isEqualTo(ByteBufUtil.getBytes(expected));
         assertThat(chunked.heldBytes()).as("the chunks, counted once: the payload is a view of them")
                 .isEqualTo(expected.readableBytes());
@@ -40,6 +42,32 @@ class MediaChunksTest {
         ByteBuf chunks = chunked.chunks();
         assertThat(chunked.release()).isTrue();
         assertThat(chunks.refCnt()).as("the chunks go with the packet").isZero();
+    }
+
+    @ParameterizedTest
+    @CsvSource({"1, 40", "5, 40", "1, 4294967295", "5, 4294967295"})
+    void eachConnectionSendsTheStandaloneMessageForItsOwnStreamId(long streamId, long timestamp) {
+        byte[] body = Bytes.counting(9000);
+        MediaPacket original = MediaPacket.of(MediaPacket.Kind.VIDEO, timestamp, Bytes.pooled(body));
+        MediaPacket chunked = MediaChunks.chunked(original, ByteBufAllocator.DEFAULT);
+        original.release();
+        EmbeddedChannel ch = new EmbeddedChannel(new ChannelInboundHandlerAdapter());
+
+        MediaChunks.write(ch.pipeline().firstContext(), chunked, streamId);
+        ch.flush();
+
+        ByteBuf sent = Unpooled.buffer();
+        for (ByteBuf b; (b = ch.readOutbound()) != null; ) {
+            sent.writeBytes(b);
+            b.release();
+        }
+        ByteBuf expected = ChunkEncoder.standalone(ByteBufAllocator.DEFAULT, 6, timestamp, 9, streamId,
+                Bytes.wrap(body), MediaChunks.CHUNK_SIZE);
+        assertThat(ByteBufUtil.hexDump(sent)).isEqualTo(ByteBufUtil.hexDump(expected));
+        sent.release();
+        expected.release();
+        assertThat(chunked.release()).as("the connection kept nothing").isTrue();
+        ch.finishAndReleaseAll();
     }
 
     @Test
