@@ -39,12 +39,20 @@ public final class MediaPacket extends AbstractReferenceCounted {
     private final ByteBuf payload;
     /** The message cut into chunks for the wire, or null; owned by this packet, the payload a view into it. */
     private final ByteBuf chunks;
+    /**
+     * Read once from the payload's first bytes: every queue and pusher asks, for every packet, and the payload
+     * may be a view spread over chunks.
+     */
+    private final boolean keyframe;
+    private final boolean sequenceHeader;
 
     private MediaPacket(Kind kind, long timestamp, ByteBuf payload, ByteBuf chunks) {
         this.kind = kind;
         this.timestamp = timestamp;
         this.payload = payload;
         this.chunks = chunks;
+        this.keyframe = isKeyframe(kind, payload);
+        this.sequenceHeader = isSequenceHeader(kind, payload);
     }
 
     /** Wraps {@code payload}, taking over the caller's reference to it. */
@@ -107,6 +115,15 @@ public final class MediaPacket extends AbstractReferenceCounted {
 
     /** Video frame type 1 (keyframe), legacy or enhanced RTMP header. */
     public boolean isKeyframe() {
+        return keyframe;
+    }
+
+    /** A codec configuration record (AVC/HEVC decoder configuration, AAC AudioSpecificConfig). */
+    public boolean isSequenceHeader() {
+        return sequenceHeader;
+    }
+
+    private static boolean isKeyframe(Kind kind, ByteBuf payload) {
         if (kind != Kind.VIDEO || payload.readableBytes() < 1) {
             return false;
         }
@@ -115,8 +132,7 @@ public final class MediaPacket extends AbstractReferenceCounted {
         return frameType == 1;
     }
 
-    /** A codec configuration record (AVC/HEVC decoder configuration, AAC AudioSpecificConfig). */
-    public boolean isSequenceHeader() {
+    private static boolean isSequenceHeader(Kind kind, ByteBuf payload) {
         int ri = payload.readerIndex();
         if (kind == Kind.VIDEO && payload.readableBytes() >= 2) {
             int b = payload.getUnsignedByte(ri);
