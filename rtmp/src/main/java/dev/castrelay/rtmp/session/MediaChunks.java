@@ -26,8 +26,8 @@ public final class MediaChunks {
     /** The chunk size every publishing connection announces and sends with, whatever the server's own. */
     public static final int CHUNK_SIZE = 4096;
     /**
-     * The message stream id servers answer createStream with (nginx-rtmp, SRS, FFmpeg's listener, the large
-     * platforms): the one the shared chunks are built for.
+     * The message stream id the shared chunks are built for: what nginx-rtmp, SRS and our own ingest answer
+     * createStream with. A server that answers another id costs its connections one header write per packet.
      */
     static final long USUAL_STREAM_ID = 1;
 
