@@ -48,12 +48,12 @@ public final class GopCache {
     }
 
     private void append(MediaPacket p) {
-        if (bytes + p.size() > maxBytes) {
+        if (bytes + p.heldBytes() > maxBytes) {
             clearGop();
             return;
         }
         gop.add(p.retain());
-        bytes += p.size();
+        bytes += p.heldBytes();
     }
 
     /** Whether a switch could start from here now: a keyframe is cached. */

@@ -48,7 +48,7 @@ final class PacketQueue {
         // Headers and metadata are queued too, in order: one that changes mid-stream must reach the platform
         // before the frames that need it. They are also kept aside for the start of every new connection.
         packets.addLast(p.retain());
-        bytes += p.size();
+        bytes += p.heldBytes(); // what the queue keeps alive: the chunks, for a chunked packet
         while (!packets.isEmpty() && (durationMillis() > maxMillis || bytes > maxBytes)) {
             if (!dropOldestGop()) {
                 break; // only headers left: nothing more to drop
@@ -150,7 +150,7 @@ final class PacketQueue {
     }
 
     private void drop(MediaPacket p) {
-        bytes -= p.size();
+        bytes -= p.heldBytes();
         if (p.isVideo() && !p.isSequenceHeader()) {
             droppedFrames++;
         }
@@ -170,7 +170,7 @@ final class PacketQueue {
     MediaPacket poll() {
         MediaPacket p = packets.pollFirst();
         if (p != null) {
-            bytes -= p.size();
+            bytes -= p.heldBytes();
         }
         return p;
     }

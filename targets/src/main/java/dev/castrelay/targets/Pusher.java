@@ -4,11 +4,8 @@ import dev.castrelay.config.Defaults;
 import dev.castrelay.rtmp.RtmpUrl;
 import dev.castrelay.rtmp.media.MediaPacket;
 import dev.castrelay.rtmp.media.RateMeter;
-import dev.castrelay.rtmp.media.VideoCodec;
-import dev.castrelay.rtmp.media.VideoTag;
 import dev.castrelay.rtmp.session.ClientSession;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
@@ -17,11 +14,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,6 +38,8 @@ public final class Pusher implements Target {
     private final ReconnectPolicy reconnect;
     private final LagMonitor lag;
     private final RateMeter meter = new RateMeter(Duration.ofSeconds(5));
+    private final SendPath sendPath;
+    private final GopPriming priming;
     private PusherConnection current;
     private ScheduledFuture<?> retry;
     private ScheduledFuture<?> ticker;
@@ -57,14 +51,6 @@ public final class Pusher implements Target {
         drainScheduled = false;
         drain(false);
     };
-    /** Where a (re)connection starts from; set before {@link #start}. */
-    private GopReplay gopReplay = GopReplay.NONE;
-    /**
-     * The packets the last priming took from the GOP cache: the same ones may still be on their way in hand-over
-     * tasks queued before it, and are skipped; the first packet not among them ends the set.
-     */
-    private Set<MediaPacket> primed;
-
     /** Written on the event loop, read by health snapshots from any thread. */
     private final TargetStatus status;
 
@@ -78,6 +64,8 @@ public final class Pusher implements Target {
         this.reconnect = new ReconnectPolicy(settings);
         this.lag = new LagMonitor(settings.maxQueueMillis(), settings.stallMillis());
         this.status = new TargetStatus(spec.id());
+        this.sendPath = new SendPath(queue, lag, meter, status);
+        this.priming = new GopPriming(queue);
     }
 
     @Override
@@ -88,7 +76,7 @@ public final class Pusher implements Target {
     /** The GOP cache a (re)connection starts from; call before {@link #start}. */
     @Override
     public void replayFrom(GopReplay replay) {
-        this.gopReplay = replay;
+        priming.replayFrom(replay);
     }
 
     @Override
@@ -144,11 +132,8 @@ public final class Pusher implements Target {
         if (stopped) {
             return; // removed: a packet already on its way must not sit in the queue for ever
         }
-        if (primed != null) {
-            if (primed.contains(p)) {
-                return; // already queued from the GOP cache
-            }
-            primed = null;
+        if (priming.alreadyQueued(p)) {
+            return;
         }
         if (spec.h264Only() && p.isVideo() && p.isSequenceHeader()) {
             checkCodec(p);
@@ -157,14 +142,7 @@ public final class Pusher implements Target {
         streamActive = true;
         boolean live = isLive(current);
         if (live && !p.isData()) {
-            current.progress.arrived(p.timestamp());
-            // A new GOP is when the lag can be cut (whole GOPs only): judged as it arrives, not a tick later, so
-            // the lag never passes the bound by more than the GOP in hand.
-            if (p.isVideo() && p.isKeyframe() && !p.isSequenceHeader()
-                    && lag.overBound(current.progress.lagMillis(queue.isEmpty())
-                            + current.progress.inFlightMillis(queue.isEmpty()))) {
-                boundLag(current);
-            }
+            sendPath.arrived(current, p);
         }
         if (!live && p.isVideo() && p.isKeyframe()) {
             // Not sending: hold only the newest GOP, so a (re)connection starts at once and fresh.
@@ -183,27 +161,8 @@ public final class Pusher implements Target {
         }
     }
 
-    /**
-     * Fills the queue from the GOP cache: headers, then everything since the latest keyframe, so this connection
-     * starts at once from a keyframe the platforms before it already had, not a GOP later.
-     */
-    private void primeFromCache() {
-        List<MediaPacket> cached = new ArrayList<>();
-        gopReplay.replayTo(p -> cached.add(p.retain()));
-        boolean hasKeyframe = cached.stream().anyMatch(p -> p.isVideo() && p.isKeyframe() && !p.isSequenceHeader());
-        if (hasKeyframe) {
-            queue.clear();
-            primed = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (MediaPacket p : cached) {
-                queue.offer(p);
-                primed.add(p);
-            }
-        }
-        cached.forEach(MediaPacket::release);
-    }
-
     private void connect() {
-        primeFromCache();
+        priming.prime();
         PusherConnection conn = new PusherConnection(events);
         current = conn;
         status.set(TargetState.CONNECTING, null);
@@ -248,49 +207,14 @@ public final class Pusher implements Target {
         // the loop is awake anyway, rather than be woken for each (several a second per target).
         conn.channel.config().setAutoRead(false);
         status.set(TargetState.LIVE, null);
-        queue.startFromLatestKeyframe();
-        // Frames skipped while not connected are no drops: the platform was not there to miss them.
-        lag.joined(queue.droppedFrames());
-        // What was queued at the join (the cached GOP) is sent at full speed: catching up is no falling behind.
-        conn.joinTimestamp = queue.newestTimestamp();
-        for (MediaPacket h : queue.headers()) {
-            session.send(h);
-            h.release();
-        }
-        drain(false);
+        sendPath.start(conn);
     }
 
     /** Sends what the channel takes; {@code everything} ignores writability (the queue is bounded anyway). */
     private void drain(boolean everything) {
         PusherConnection conn = current;
-        if (!isLive(conn)) {
-            return;
-        }
-        ChannelFuture lastWrite = null;
-        long lastTimestamp = 0;
-        int count = 0;
-        MediaPacket p;
-        while ((everything || conn.channel.isWritable() && !lag.holdBack(conn.progress, conn.wireBytes))
-                && (p = queue.poll()) != null) {
-            lastTimestamp = p.timestamp();
-            conn.progress.arrived(lastTimestamp);
-            lastWrite = conn.session.send(p); // encoded at once: wireBytes now counts it
-            count++;
-            conn.progress.handedOver(lastTimestamp, conn.wireBytes);
-            meter.record(p.size(), p.isVideo() && !p.isSequenceHeader());
-            status.bytesSent += p.size();
-            p.release();
-        }
-        if (lastWrite != null) {
-            // Writes complete in order: one listener on the batch's last write says the whole batch left.
-            long written = lastTimestamp;
-            int batch = count;
-            lastWrite.addListener(done -> {
-                if (done.isSuccess() && conn == current) {
-                    conn.progress.written(written, batch, System.nanoTime());
-                }
-            });
-            conn.session.flush();
+        if (isLive(conn)) {
+            sendPath.drain(conn, everything);
         }
     }
 
@@ -346,7 +270,7 @@ public final class Pusher implements Target {
         LagMonitor.Verdict verdict = lag.judge(conn.progress, queue.isEmpty(), conn.joinTimestamp, now);
         status.queueMs = verdict.lagMillis();
         if (verdict.overBound()) {
-            boundLag(conn);
+            sendPath.boundLag(conn);
         }
         if (verdict.stalledNanos() > 0) {
             conn.problem("stalled: " + url.address() + " accepted nothing for "
@@ -364,31 +288,9 @@ public final class Pusher implements Target {
         drain(false);
     }
 
-    /**
-     * The viewer's lag (what the platform has, against what arrived) passed {@code queue.maxMillis}: drop whole GOPs
-     * from the oldest end until what is in flight and what is queued come under half the bound, keeping the newest
-     * GOP. What is in flight cannot be taken back, so the measured lag falls once the platform reads past the gap.
-     */
-    private void boundLag(PusherConnection conn) {
-        long inFlight = conn.progress.inFlightMillis(queue.isEmpty());
-        long target = lag.targetAfterDrops();
-        while (inFlight + queue.durationMillis() > target && queue.dropOldestGopBeforeNewest()) {
-            // one GOP at a time, oldest first
-        }
-    }
-
-    /**
-     * A platform that takes only H.264, sent another codec through a passthrough rendition (an encoder set to HEVC
-     * or AV1): the platform will refuse or show nothing, and the operator must hear why. Sent anyway: the
-     * platform has the last word.
-     */
+    /** A codec the platform does not take is sent anyway (the platform has the last word), but said once. */
     private void checkCodec(MediaPacket header) {
-        VideoTag tag = VideoTag.parse(header.payload());
-        VideoCodec codec = tag == null ? null : tag.codec();
-        String problem = codec == null || codec == VideoCodec.H264 ? null
-                : spec.platform() + " takes only H.264, and rendition '" + spec.rendition() + "' passes the encoder's "
-                + codec.displayName() + " through: give this target a transcoded rendition, or set the encoder to "
-                + "H.264";
+        String problem = spec.codecProblem(header);
         if (problem != null && !problem.equals(status.codecProblem())) {
             log.warn("target {}: {}", spec.id(), problem);
         }

@@ -149,6 +149,11 @@ final class PusherConnection implements ClientSession.Listener {
         return session != null && session.isPublishing();
     }
 
+    /** Still the pusher's current attempt (not one it has replaced or hung up). */
+    boolean isCurrent() {
+        return events.isCurrent(this);
+    }
+
     /** The first explanation wins: the exception itself says more than the guard's summary of it. */
     void problem(String text) {
         if (problem == null) {

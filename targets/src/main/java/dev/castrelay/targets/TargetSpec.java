@@ -1,6 +1,9 @@
 package dev.castrelay.targets;
 
 import dev.castrelay.rtmp.RtmpUrl;
+import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.media.VideoCodec;
+import dev.castrelay.rtmp.media.VideoTag;
 
 /**
  * What a pusher publishes to. {@code publishUrl} holds the key: it never leaves this record except to the
@@ -20,6 +23,23 @@ public record TargetSpec(String id, String platform, String rendition, String pu
 
     public RtmpUrl rtmpUrl() {
         return RtmpUrl.parse(publishUrl);
+    }
+
+    /**
+     * Why this platform cannot use a stream with this video sequence header, or null: a platform that takes only
+     * H.264, sent another codec through a passthrough rendition (an encoder set to HEVC or AV1), will refuse or
+     * show nothing, and the operator must hear why.
+     */
+    public String codecProblem(MediaPacket videoHeader) {
+        if (!h264Only) {
+            return null;
+        }
+        VideoTag tag = VideoTag.parse(videoHeader.payload());
+        VideoCodec codec = tag == null ? null : tag.codec();
+        return codec == null || codec == VideoCodec.H264 ? null
+                : platform + " takes only H.264, and rendition '" + rendition + "' passes the encoder's "
+                + codec.displayName() + " through: give this target a transcoded rendition, or set the encoder to "
+                + "H.264";
     }
 
     @Override

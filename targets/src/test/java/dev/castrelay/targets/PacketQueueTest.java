@@ -3,6 +3,8 @@ package dev.castrelay.targets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.session.MediaChunks;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -177,6 +179,21 @@ class PacketQueueTest {
         } finally {
             first.release();
         }
+    }
+
+    @Test
+    void countsWhatItHoldsOfAPacketChunkedForTheWire() {
+        queue = new PacketQueue(60_000, Long.MAX_VALUE);
+        MediaPacket chunked = MediaChunks.chunked(packets.keyframe(0, 3 * MediaChunks.CHUNK_SIZE),
+                ByteBufAllocator.DEFAULT);
+        taken.add(chunked);
+
+        queue.offer(chunked);
+
+        assertThat(queue.bytes()).as("three chunks, their headers (12 + 1 + 1), the payload being a view of them")
+                .isEqualTo(3 * MediaChunks.CHUNK_SIZE + 14).isEqualTo(chunked.heldBytes());
+        taken.add(queue.poll());
+        assertThat(queue.bytes()).isZero();
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.castrelay.transcoder;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.ByteProcessor;
 
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
@@ -17,12 +18,6 @@ final class AvcFormat {
     private static final int NAL_PPS = 8;
 
     private AvcFormat() {
-    }
-
-    /** True when {@code data} begins with a 3- or 4-byte Annex B start code. */
-    static boolean isAnnexB(byte[] data) {
-        return data.length >= 3 && data[0] == 0 && data[1] == 0
-                && (data[2] == 1 || (data.length >= 4 && data[2] == 0 && data[3] == 1));
     }
 
     /**
@@ -69,15 +64,53 @@ final class AvcFormat {
         return out.toByteArray();
     }
 
-    /** Writes {@code data} (Annex B or already AVCC) to {@code out} as 4-byte length-prefixed NAL units. */
-    static void writeAvcc(byte[] data, ByteBuf out) {
-        if (!isAnnexB(data)) {
-            out.writeBytes(data);
+    /**
+     * Writes the readable bytes of {@code data} (Annex B or already AVCC) to {@code out} as 4-byte length-prefixed
+     * NAL units, each copied once from where it lies (an encoder's native packet, wrapped) into {@code out}.
+     */
+    static void writeAvcc(ByteBuf data, ByteBuf out) {
+        int from = data.readerIndex();
+        int end = data.writerIndex();
+        if (!isAnnexB(data, from, end)) {
+            out.writeBytes(data, from, end - from);
             return;
         }
-        for (byte[] nal : splitAnnexB(data)) {
-            out.writeInt(nal.length);
-            out.writeBytes(nal);
+        int start = -1;
+        int i = from;
+        while (true) {
+            // A start code begins with a zero byte: Netty's own scan finds the next one, no byte-by-byte loop here.
+            int zero = data.forEachByte(i, end - i, ByteProcessor.FIND_NUL);
+            if (zero < 0 || zero + 2 >= end) {
+                break;
+            }
+            if (data.getByte(zero + 1) == 0 && data.getByte(zero + 2) == 1) {
+                if (start >= 0) {
+                    writeNal(data, start, zero, out);
+                }
+                i = zero + 3;
+                start = i;
+            } else {
+                i = zero + 1;
+            }
+        }
+        if (start >= 0) {
+            writeNal(data, start, end, out);
+        }
+    }
+
+    private static boolean isAnnexB(ByteBuf data, int from, int end) {
+        return end - from >= 3 && data.getByte(from) == 0 && data.getByte(from + 1) == 0
+                && (data.getByte(from + 2) == 1 || end - from >= 4 && data.getByte(from + 2) == 0
+                && data.getByte(from + 3) == 1);
+    }
+
+    private static void writeNal(ByteBuf data, int from, int to, ByteBuf out) {
+        while (to > from && data.getByte(to - 1) == 0) {
+            to--; // the leading zero of a 4-byte start code, or trailing_zero_8bits
+        }
+        if (to > from) {
+            out.writeInt(to - from);
+            out.writeBytes(data, from, to - from);
         }
     }
 

@@ -46,17 +46,21 @@ final class FlvTags {
         return MediaPacket.of(MediaPacket.Kind.AUDIO, timestamp, b);
     }
 
-    /** A coded picture; {@code h264} may be Annex B (converted) or AVCC. */
-    static MediaPacket avcFrame(long dts, int compositionTime, boolean keyframe, byte[] h264) {
-        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(AVC_HEADER_SIZE + h264.length + 16);
+    /**
+     * A coded picture from the readable bytes of {@code h264} (Annex B, converted, or AVCC), copied once into the
+     * new packet; the caller keeps {@code h264}.
+     */
+    static MediaPacket avcFrame(long dts, int compositionTime, boolean keyframe, ByteBuf h264) {
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(AVC_HEADER_SIZE + h264.readableBytes() + 16);
         b.writeByte(keyframe ? AVC_KEYFRAME : AVC_INTERFRAME).writeByte(AVC_NALU).writeMedium(compositionTime);
         AvcFormat.writeAvcc(h264, b);
         return MediaPacket.of(MediaPacket.Kind.VIDEO, dts, b);
     }
 
-    static MediaPacket aacFrame(long timestamp, byte[] raw) {
-        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(AAC_HEADER_SIZE + raw.length);
-        b.writeByte(AAC_HEADER).writeByte(AAC_RAW).writeBytes(raw);
+    /** An AAC frame from the readable bytes of {@code raw}, copied once into the new packet. */
+    static MediaPacket aacFrame(long timestamp, ByteBuf raw) {
+        ByteBuf b = ByteBufAllocator.DEFAULT.buffer(AAC_HEADER_SIZE + raw.readableBytes());
+        b.writeByte(AAC_HEADER).writeByte(AAC_RAW).writeBytes(raw, raw.readerIndex(), raw.readableBytes());
         return MediaPacket.of(MediaPacket.Kind.AUDIO, timestamp, b);
     }
 

@@ -3,6 +3,8 @@ package dev.castrelay.transcoder;
 import dev.castrelay.config.RenditionConfig;
 import dev.castrelay.rtmp.media.MediaListener;
 import dev.castrelay.rtmp.media.MediaPacket;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.slf4j.Logger;
@@ -54,19 +56,27 @@ final class RenditionOutput {
     void video(AVPacket pkt) {
         long dts = toMs(pkt.dts()) + shiftMs;
         long pts = toMs(pkt.pts()) + shiftMs;
-        byte[] data = new byte[pkt.size()];
-        pkt.data().get(data);
-        meter.onVideoFrame(data.length);
-        interleaver.add(FlvTags.avcFrame(Math.max(0, dts), (int) (pts - dts), (pkt.flags() & AV_PKT_FLAG_KEY) != 0, data));
+        meter.onVideoFrame(pkt.size());
+        interleaver.add(FlvTags.avcFrame(Math.max(0, dts), (int) (pts - dts), (pkt.flags() & AV_PKT_FLAG_KEY) != 0,
+                nativeData(pkt)));
     }
 
     /** An AAC packet (pts in 1/sampleRate); valid only during the call. */
     void audio(AVPacket pkt) {
         long ts = Math.round(pkt.pts() * 1000.0 / sampleRate) + shiftMs;
-        byte[] data = new byte[pkt.size()];
-        pkt.data().get(data);
-        meter.onAudioBytes(data.length);
-        interleaver.add(FlvTags.aacFrame(Math.max(0, ts), data));
+        meter.onAudioBytes(pkt.size());
+        interleaver.add(FlvTags.aacFrame(Math.max(0, ts), nativeData(pkt)));
+    }
+
+    /**
+     * The packet's bytes where the encoder left them, wrapped, not copied: read once, into the FLV tag, during the
+     * call (the encoder reuses the memory afterwards). Not reference counted: nothing to release.
+     */
+    private static ByteBuf nativeData(AVPacket pkt) {
+        if (pkt.size() == 0) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        return Unpooled.wrappedBuffer(pkt.data().capacity(pkt.size()).asByteBuffer());
     }
 
     private long toMs(long ticks) {

@@ -41,8 +41,6 @@ final class RenditionStream implements AutoCloseable {
      * as a backup input's failover, which comes first when there is a backup.
      */
     private static final double PICTURE_LOSS_MS = Defaults.FAILOVER_LOSS_MILLIS;
-    /** The slate catches up at most this much of the wall-clock time it took to notice the loss. */
-    private static final long SLATE_CATCH_UP_NANOS = 1_000_000_000L;
 
     private enum State { IDLE, ENCODING, SLATE }
 
@@ -70,9 +68,7 @@ final class RenditionStream implements AutoCloseable {
     private double heldMs;
     private long lastIngestWallNanos;
     private double lastIngestMs;
-    private long slateAnchorWallNanos;
-    private double slateAnchorMs;
-    private double slateStartMs;
+    private final SlatePace slatePace = new SlatePace();
     /** The slate stands in for a picture the ingest does not send while its audio flows. */
     private boolean pictureMissing;
     /** This publish has sent a picture (so a missing one is a frozen encoder, not an audio-only broadcast). */
@@ -114,7 +110,7 @@ final class RenditionStream implements AutoCloseable {
         if (state != State.SLATE) {
             return 100;
         }
-        long due = (slateDueNanos(nextFrame) - System.nanoTime()) / 1_000_000;
+        long due = (slatePace.dueNanos(frameMs * nextFrame) - System.nanoTime()) / 1_000_000;
         return Math.max(1, Math.min(100, due));
     }
 
@@ -257,18 +253,11 @@ final class RenditionStream implements AutoCloseable {
         pictureMissing = false; // the slate takes over the whole stream now
         slateReason = "ingest lost";
         endEpoch();
-        long now = System.nanoTime();
-        // Pace the slate from the last real frame so the output stays in step with the wall clock.
-        slateAnchorWallNanos = Math.max(lastIngestWallNanos, now - SLATE_CATCH_UP_NANOS);
-        slateAnchorMs = Math.max(lastIngestMs, frameMs * (nextFrame - 1));
-        slateStartMs = frameMs * nextFrame;
+        slatePace.start(lastIngestWallNanos, lastIngestMs, frameMs * (nextFrame - 1), frameMs * nextFrame,
+                System.nanoTime());
         log.info("Rendition {}: ingest lost ({}), showing the slate from {} ms", config.id(), reason,
-                Math.round(slateStartMs));
+                Math.round(slatePace.startMs()));
         enter(State.SLATE);
-    }
-
-    private long slateDueNanos(long frame) {
-        return slateAnchorWallNanos + Math.round((frameMs * frame - slateAnchorMs) * 1e6);
     }
 
     /** Puts out the slate frames that are due by the wall clock (only while on slate). */
@@ -281,11 +270,11 @@ final class RenditionStream implements AutoCloseable {
 
     private void slateTick() {
         long now = System.nanoTime();
-        while (state == State.SLATE && slateDueNanos(nextFrame) <= now) {
+        while (state == State.SLATE && slatePace.dueNanos(frameMs * nextFrame) <= now) {
             encodeVideo(slate.picture());
             meter.onSlateFrame();
             fillSilenceUpTo(frameMs * nextFrame);
-            if (frameMs * nextFrame - slateStartMs >= slateConfig.maxSeconds() * 1000.0) {
+            if (slatePace.onAirMs(frameMs * nextFrame) >= slateConfig.maxSeconds() * 1000.0) {
                 log.warn("Rendition {}: on slate for {} s, the maximum; ending the stream until the ingest returns",
                         config.id(), slateConfig.maxSeconds());
                 endStream();

@@ -5,6 +5,11 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -40,11 +45,43 @@ class AvcFormatTest {
         byte[] annexB = ByteBufUtil.decodeHexDump("00000001" + "0605aabb" + "000001" + "65888400" + "0000");
         ByteBuf out = Unpooled.buffer();
 
-        AvcFormat.writeAvcc(annexB, out);
+        AvcFormat.writeAvcc(Unpooled.wrappedBuffer(annexB), out);
 
         // trailing zero bytes belong to no NAL unit (and a NAL unit cannot end in 0x00 anyway)
         assertThat(ByteBufUtil.hexDump(out)).isEqualTo("00000004" + "0605aabb" + "00000003" + "658884");
         out.release();
+    }
+
+    @Test
+    void everyNalUnitOfARandomAnnexBStreamIsWrittenOnceWithItsLength() {
+        Random random = new Random(14);
+        for (int round = 0; round < 200; round++) {
+            ByteArrayOutputStream annexB = new ByteArrayOutputStream();
+            List<byte[]> nals = new ArrayList<>();
+            for (int n = 1 + random.nextInt(5); n > 0; n--) {
+                annexB.writeBytes(random.nextBoolean() ? new byte[] {0, 0, 0, 1} : new byte[] {0, 0, 1});
+                byte[] nal = new byte[1 + random.nextInt(300)];
+                random.nextBytes(nal);
+                for (int i = 0; i < nal.length; i++) {
+                    // No start code inside a NAL unit (emulation prevention), and none ends in a zero byte.
+                    if (i >= 2 && nal[i - 2] == 0 && nal[i - 1] == 0 && (nal[i] & 0xff) <= 3 || nal[i] == 0
+                            && i == nal.length - 1) {
+                        nal[i] = (byte) (0x80 | random.nextInt(0x80));
+                    }
+                }
+                nals.add(nal);
+                annexB.writeBytes(nal);
+            }
+            ByteBuf expected = Unpooled.buffer();
+            nals.forEach(nal -> expected.writeInt(nal.length).writeBytes(nal));
+            ByteBuf out = Unpooled.buffer();
+
+            AvcFormat.writeAvcc(Unpooled.wrappedBuffer(annexB.toByteArray()), out);
+
+            assertThat(ByteBufUtil.hexDump(out)).as("round %d", round).isEqualTo(ByteBufUtil.hexDump(expected));
+            out.release();
+            expected.release();
+        }
     }
 
     @Test

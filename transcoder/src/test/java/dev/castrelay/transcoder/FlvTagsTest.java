@@ -4,6 +4,7 @@ import dev.castrelay.config.Fit;
 import dev.castrelay.rtmp.amf.Amf0Reader;
 import dev.castrelay.rtmp.media.MediaPacket;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -36,8 +37,9 @@ class FlvTagsTest {
     void sequenceHeadersAndFramesCarryTheFlvAvcAndAacHeaders() {
         MediaPacket avc = FlvTags.avcSequenceHeader(0, new byte[] {1, 2});
         MediaPacket aac = FlvTags.aacSequenceHeader(0, new byte[] {0x12, 0x10});
-        MediaPacket frame = FlvTags.avcFrame(40, -33, false, ByteBufUtil.decodeHexDump("000001" + "41aa"));
-        MediaPacket raw = FlvTags.aacFrame(23, new byte[] {0x21});
+        MediaPacket frame = FlvTags.avcFrame(40, -33, false,
+                Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("000001" + "41aa")));
+        MediaPacket raw = FlvTags.aacFrame(23, Unpooled.wrappedBuffer(new byte[] {0x21}));
         try {
             assertThat(ByteBufUtil.hexDump(avc.payload())).isEqualTo("1700000000" + "0102");
             assertThat(avc.isSequenceHeader()).isTrue();

@@ -4,7 +4,9 @@ import dev.castrelay.ingest.GopCache;
 import dev.castrelay.rtmp.media.LoopBoundListener;
 import dev.castrelay.rtmp.media.MediaListener;
 import dev.castrelay.rtmp.media.MediaPacket;
+import dev.castrelay.rtmp.session.MediaChunks;
 import dev.castrelay.targets.GopReplay;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.util.concurrent.EventExecutor;
 
 import java.util.ArrayList;
@@ -48,8 +50,21 @@ public final class RenditionFeed implements MediaListener, GopReplay {
         return renditionId;
     }
 
+    /**
+     * Fans {@code packet} out as its chunks for the wire, built here once for every target of the rendition
+     * ({@link MediaChunks}): what the GOP cache and the targets' queues hold, and count.
+     */
     @Override
-    public synchronized void onPacket(MediaPacket packet) {
+    public synchronized void onPacket(MediaPacket ingested) {
+        MediaPacket packet = MediaChunks.chunked(ingested, ByteBufAllocator.DEFAULT);
+        try {
+            fanOut(packet);
+        } finally {
+            packet.release();
+        }
+    }
+
+    private void fanOut(MediaPacket packet) {
         streaming = true;
         cache.add(packet);
         for (Map.Entry<EventExecutor, List<LoopBoundListener>> e : byLoop.entrySet()) {

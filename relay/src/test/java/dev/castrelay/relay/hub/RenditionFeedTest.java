@@ -2,6 +2,7 @@ package dev.castrelay.relay.hub;
 
 import dev.castrelay.rtmp.media.LoopBoundListener;
 import dev.castrelay.rtmp.media.MediaPacket;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.EventLoop;
@@ -50,8 +51,58 @@ class RenditionFeedTest {
         assertThat(received).containsExactly(1_000L, 1_033L);
     }
 
+    @Test
+    void everyTargetGetsThePacketChunkedOnceAndTheChunksGoWithTheLastHolder() throws Exception {
+        EventLoop other = new DefaultEventLoop();
+        try {
+            RenditionFeed feed = new RenditionFeed("main");
+            List<MediaPacket> got = new CopyOnWriteArrayList<>();
+            feed.subscribe(new Keeper(loop, got));
+            feed.subscribe(new Keeper(other, got));
+            loop.submit(() -> { }).sync();
+            other.submit(() -> { }).sync();
+            byte[] keyframe = new byte[10_000];
+            keyframe[0] = 0x17;
+            keyframe[1] = 1;
+            MediaPacket ingested = MediaPacket.of(MediaPacket.Kind.VIDEO, 40,
+                    Unpooled.directBuffer().writeBytes(keyframe));
+
+            feed.onPacket(ingested);
+            ingested.release();
+
+            await().atMost(java.time.Duration.ofSeconds(5)).until(() -> got.size() == 2);
+            assertThat(ingested.refCnt()).as("the ingested copy is not kept").isZero();
+            MediaPacket sent = got.get(0);
+            assertThat(got.get(1)).as("one packet for both targets").isSameAs(sent);
+            assertThat(sent.heldBytes()).as("three chunks and their headers (12 + 1 + 1)").isEqualTo(10_000 + 14);
+            ByteBuf chunks = sent.chunks();
+            got.forEach(MediaPacket::release);
+            feed.close(); // the GOP cache's reference
+            assertThat(chunks.refCnt()).isZero();
+        } finally {
+            other.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
     private static MediaPacket packet(long timestamp) {
         return MediaPacket.of(MediaPacket.Kind.AUDIO, timestamp, Unpooled.wrappedBuffer(new byte[] {(byte) 0xAF, 1, 0}));
+    }
+
+    /** A target that keeps what it is sent (retained), for the test to inspect and release. */
+    private record Keeper(EventLoop loop, List<MediaPacket> got) implements LoopBoundListener {
+        @Override
+        public EventExecutor executor() {
+            return loop;
+        }
+
+        @Override
+        public void onPacketOnLoop(MediaPacket packet) {
+            got.add(packet.retain());
+        }
+
+        @Override
+        public void onStreamEnd() {
+        }
     }
 
     private record Recorder(EventLoop loop, List<Long> received) implements LoopBoundListener {

@@ -110,40 +110,86 @@ public final class ChunkEncoder extends MessageToMessageEncoder<RawMessage> {
 
     /**
      * One message as chunks that stand alone: a type-0 header, then type-3 continuations. They depend on no
-     * earlier message of the chunk stream, so the same bytes can go to every connection with the same chunk size
-     * and message stream id (see {@link dev.castrelay.rtmp.media.MediaPacket#wireForm}); the chunk stream must
-     * then carry nothing encoded with header compression. The payload is copied once into one buffer.
+     * earlier message of the chunk stream, so the chunk stream must then carry nothing encoded with header
+     * compression. The payload is copied once into one buffer.
      */
     public static ByteBuf standalone(ByteBufAllocator alloc, int csid, long timestamp, int typeId, long streamId,
                                      ByteBuf payload, int chunkSize) {
-        if (csid < 2 || csid > 63) {
-            throw new IllegalArgumentException("standalone chunks use a one-byte chunk stream id, not " + csid);
-        }
-        long ts = timestamp & 0xFFFFFFFFL;
-        boolean extended = ts >= 0xFFFFFF;
         int length = payload.readableBytes();
+        ByteBuf buf = alloc.buffer(standaloneHeaderSize(timestamp) + continuedSize(timestamp, length, chunkSize));
+        writeStandaloneHeader(buf, csid, timestamp, length, typeId, streamId);
+        writeContinued(buf, csid, timestamp, payload, chunkSize);
+        return buf;
+    }
+
+    /**
+     * The type-0 header that starts a standalone message (see {@link #standalone}): the only part of it that
+     * depends on the connection (its message stream id), so the chunks after it can be shared.
+     */
+    public static ByteBuf standaloneHeader(ByteBufAllocator alloc, int csid, long timestamp, int length, int typeId,
+                                           long streamId) {
+        ByteBuf buf = alloc.buffer(standaloneHeaderSize(timestamp));
+        writeStandaloneHeader(buf, csid, timestamp, length, typeId, streamId);
+        return buf;
+    }
+
+    /** Bytes between two chunks' data in a standalone message: the type-3 header and any extended timestamp. */
+    public static int continuationHeaderSize(long timestamp) {
+        return 1 + (isExtended(timestamp) ? 4 : 0);
+    }
+
+    private static boolean isExtended(long timestamp) {
+        return (timestamp & 0xFFFFFFFFL) >= 0xFFFFFF;
+    }
+
+    /** Bytes of a {@link #standaloneHeader} for a message at {@code timestamp}. */
+    public static int standaloneHeaderSize(long timestamp) {
+        return 12 + (isExtended(timestamp) ? 4 : 0);
+    }
+
+    private static int continuedSize(long timestamp, int length, int chunkSize) {
         int chunks = Math.max(1, (length + chunkSize - 1) / chunkSize);
-        int ext = extended ? 4 : 0;
-        ByteBuf buf = alloc.buffer(length + 12 + ext + (chunks - 1) * (1 + ext));
+        return length + (chunks - 1) * continuationHeaderSize(timestamp);
+    }
+
+    private static void writeStandaloneHeader(ByteBuf buf, int csid, long timestamp, int length, int typeId,
+                                              long streamId) {
+        checkOneByteCsid(csid);
+        long ts = timestamp & 0xFFFFFFFFL;
+        boolean extended = isExtended(ts);
+        buf.writeByte(csid);
+        buf.writeMedium(extended ? 0xFFFFFF : (int) ts);
+        buf.writeMedium(length);
+        buf.writeByte(typeId);
+        buf.writeIntLE((int) streamId);
+        if (extended) {
+            buf.writeInt((int) ts);
+        }
+    }
+
+    private static void writeContinued(ByteBuf buf, int csid, long timestamp, ByteBuf payload, int chunkSize) {
+        checkOneByteCsid(csid);
+        long ts = timestamp & 0xFFFFFFFFL;
+        boolean extended = isExtended(ts);
+        int length = payload.readableBytes();
         int offset = 0;
-        for (int i = 0; i < chunks; i++) {
-            if (i == 0) {
-                buf.writeByte(csid);
-                buf.writeMedium(extended ? 0xFFFFFF : (int) ts);
-                buf.writeMedium(length);
-                buf.writeByte(typeId);
-                buf.writeIntLE((int) streamId);
-            } else {
+        do {
+            if (offset > 0) {
                 buf.writeByte(3 << 6 | csid);
-            }
-            if (extended) {
-                buf.writeInt((int) ts);
+                if (extended) {
+                    buf.writeInt((int) ts);
+                }
             }
             int n = Math.min(chunkSize, length - offset);
             buf.writeBytes(payload, payload.readerIndex() + offset, n);
             offset += n;
+        } while (offset < length);
+    }
+
+    private static void checkOneByteCsid(int csid) {
+        if (csid < 2 || csid > 63) {
+            throw new IllegalArgumentException("standalone chunks use a one-byte chunk stream id, not " + csid);
         }
-        return buf;
     }
 
     private static void writeHeader(ByteBuf buf, int fmt, int csid, long field, int length, RawMessage msg,

@@ -4,10 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.AbstractReferenceCounted;
 import io.netty.util.ReferenceCounted;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.util.function.Function;
-
 /**
  * One audio, video or script-data message of a stream, as an FLV tag body: the unit the hub, the transcoder and
  * the pushers exchange.
@@ -48,36 +44,39 @@ public final class MediaPacket extends AbstractReferenceCounted {
     /** FLV sound format of AAC. */
     public static final int SOUND_AAC = 10;
 
-    private static final VarHandle WIRE_FORM;
-
-    static {
-        try {
-            WIRE_FORM = MethodHandles.lookup().findVarHandle(MediaPacket.class, "wireForm", WireForm.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** The packet as bytes for the wire, for connections that would all encode it the same way ({@code key}). */
-    private record WireForm(long key, ByteBuf bytes) {
-    }
-
     private final Kind kind;
     private final long timestamp;
     private final ByteBuf payload;
-    /** Set once by whichever connection encodes the packet first; read by the others. Released with the packet. */
-    @SuppressWarnings("unused") // through WIRE_FORM
-    private volatile WireForm wireForm;
+    /** The message cut into chunks for the wire, or null; owned by this packet, the payload a view into it. */
+    private final ByteBuf chunks;
+    /**
+     * Read once from the payload's first bytes: every queue and pusher asks, for every packet, and the payload
+     * may be a view spread over chunks.
+     */
+    private final boolean keyframe;
+    private final boolean sequenceHeader;
 
-    private MediaPacket(Kind kind, long timestamp, ByteBuf payload) {
+    private MediaPacket(Kind kind, long timestamp, ByteBuf payload, ByteBuf chunks) {
         this.kind = kind;
         this.timestamp = timestamp;
         this.payload = payload;
+        this.chunks = chunks;
+        this.keyframe = isKeyframe(kind, payload);
+        this.sequenceHeader = isSequenceHeader(kind, payload);
     }
 
     /** Wraps {@code payload}, taking over the caller's reference to it. */
     public static MediaPacket of(Kind kind, long timestamp, ByteBuf payload) {
-        return new MediaPacket(kind, timestamp, payload);
+        return new MediaPacket(kind, timestamp, payload, null);
+    }
+
+    /**
+     * A packet stored as its chunks for the wire ({@code chunks}, built once for every connection that sends it),
+     * whose {@code payload} is a view of the chunk data inside them, not a second copy. Takes over the caller's
+     * references to both.
+     */
+    public static MediaPacket chunked(Kind kind, long timestamp, ByteBuf payload, ByteBuf chunks) {
+        return new MediaPacket(kind, timestamp, payload, chunks);
     }
 
     public Kind kind() {
@@ -94,8 +93,22 @@ public final class MediaPacket extends AbstractReferenceCounted {
         return payload;
     }
 
+    /** Bytes of the FLV tag body: what the stream carries. */
     public int size() {
         return payload.readableBytes();
+    }
+
+    /** Bytes that holding this packet keeps: its chunks when it has them (the payload is a view), else its payload. */
+    public int heldBytes() {
+        return chunks != null ? chunks.readableBytes() : payload.readableBytes();
+    }
+
+    /**
+     * The message cut into chunks, as {@link #chunked} was given them, or null for a packet that has none. Owned by
+     * the packet: write a {@code retainedDuplicate()}, never move its indices.
+     */
+    public ByteBuf chunks() {
+        return chunks;
     }
 
     public boolean isVideo() {
@@ -112,6 +125,15 @@ public final class MediaPacket extends AbstractReferenceCounted {
 
     /** Video frame type 1 (keyframe), legacy or enhanced RTMP header. */
     public boolean isKeyframe() {
+        return keyframe;
+    }
+
+    /** A codec configuration record (AVC/HEVC decoder configuration, AAC AudioSpecificConfig). */
+    public boolean isSequenceHeader() {
+        return sequenceHeader;
+    }
+
+    private static boolean isKeyframe(Kind kind, ByteBuf payload) {
         if (kind != Kind.VIDEO || payload.readableBytes() < 1) {
             return false;
         }
@@ -120,8 +142,7 @@ public final class MediaPacket extends AbstractReferenceCounted {
         return frameType == 1;
     }
 
-    /** A codec configuration record (AVC/HEVC decoder configuration, AAC AudioSpecificConfig). */
-    public boolean isSequenceHeader() {
+    private static boolean isSequenceHeader(Kind kind, ByteBuf payload) {
         int ri = payload.readerIndex();
         if (kind == Kind.VIDEO && payload.readableBytes() >= 2) {
             int b = payload.getUnsignedByte(ri);
@@ -153,38 +174,9 @@ public final class MediaPacket extends AbstractReferenceCounted {
         return payload.getUnsignedByte(payload.readerIndex()) >> 4;
     }
 
-    /**
-     * The packet encoded for the wire, shared: the first caller with a given {@code key} encodes it, every later
-     * caller with the same key gets the same bytes (one copy however many targets send it). Each call returns its
-     * own retained duplicate, which the caller writes (and so releases). Only one key is kept; a caller with
-     * another key gets a fresh encoding of its own.
-     *
-     * @param key    everything the encoding depends on besides the packet (e.g. message stream id, chunk size)
-     * @param encode makes a new buffer holding the encoded packet
-     */
-    public ByteBuf wireForm(long key, Function<MediaPacket, ByteBuf> encode) {
-        WireForm cached = (WireForm) WIRE_FORM.getVolatile(this);
-        if (cached != null && cached.key() == key) {
-            return cached.bytes().retainedDuplicate();
-        }
-        ByteBuf bytes = encode.apply(this);
-        if (cached == null) {
-            WireForm mine = new WireForm(key, bytes);
-            if (WIRE_FORM.compareAndSet(this, null, mine)) {
-                return bytes.retainedDuplicate();
-            }
-            WireForm winner = (WireForm) WIRE_FORM.getVolatile(this);
-            if (winner.key() == key) {
-                bytes.release(); // another thread encoded it first: share theirs
-                return winner.bytes().retainedDuplicate();
-            }
-        }
-        return bytes;
-    }
-
-    /** A packet sharing this payload (retained) on another clock. */
+    /** A packet sharing this payload (retained) on another clock, without chunks (they carry the timestamp). */
     public MediaPacket retainedWithTimestamp(long newTimestamp) {
-        return new MediaPacket(kind, newTimestamp, payload.retainedDuplicate());
+        return new MediaPacket(kind, newTimestamp, payload.retainedDuplicate(), null);
     }
 
     @Override
@@ -202,6 +194,9 @@ public final class MediaPacket extends AbstractReferenceCounted {
     @Override
     public MediaPacket touch(Object hint) {
         payload.touch(hint);
+        if (chunks != null) {
+            chunks.touch(hint);
+        }
         return this;
     }
 
@@ -212,11 +207,10 @@ public final class MediaPacket extends AbstractReferenceCounted {
 
     @Override
     protected void deallocate() {
-        WireForm cached = (WireForm) WIRE_FORM.getVolatile(this);
-        if (cached != null) {
-            cached.bytes().release();
-        }
         payload.release();
+        if (chunks != null) {
+            chunks.release();
+        }
     }
 
     @Override

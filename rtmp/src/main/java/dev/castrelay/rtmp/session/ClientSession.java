@@ -37,7 +37,6 @@ import java.util.Map;
 public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage> {
 
     private static final Logger log = LoggerFactory.getLogger(ClientSession.class);
-    private static final int OUT_CHUNK_SIZE = 4096;
 
     /** What the owner of the session hears. Called on the event loop. */
     public interface Listener {
@@ -112,8 +111,8 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
         if (evt == HandshakeCompleted.INSTANCE) {
-            ctx.write(new SetChunkSize(OUT_CHUNK_SIZE));
-            encoder.setChunkSize(OUT_CHUNK_SIZE);
+            ctx.write(new SetChunkSize(MediaChunks.CHUNK_SIZE));
+            encoder.setChunkSize(MediaChunks.CHUNK_SIZE);
             // Either peer may announce its window (RTMP 5.4.4); nginx-rtmp then acks our bytes this often.
             ctx.write(new WindowAcknowledgementSize(ACK_WINDOW));
             Map<String, Object> properties = new LinkedHashMap<>();
@@ -138,10 +137,11 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
         if (msg instanceof CommandMessage c) {
             onCommand(c);
         } else if (msg instanceof SetChunkSize s) {
-            // FFmpeg echoes the server's chunk size and sends with it: servers that never expect ours are happy.
-            ctx.write(new SetChunkSize(s.chunkSize()));
-            encoder.setChunkSize(s.chunkSize());
-            ctx.flush();
+            // The server's chunk size is for what it sends (the decoder has applied it); each direction has its own
+            // (RTMP 5.4.1). Ours stays the one announced after the handshake, as OBS (librtmp) does, so media is
+            // chunked once for every platform (MediaChunks). FFmpeg echoes the server's instead.
+            log.debug("{} sends with chunk size {}; ours stays {}", url.address(), s.chunkSize(),
+                    MediaChunks.CHUNK_SIZE);
         } else if (msg instanceof WindowAcknowledgementSize w) {
             ackWindow = w.size();
         } else if (msg instanceof Acknowledgement a) {
@@ -234,22 +234,14 @@ public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage
         if (!publishing) {
             return null;
         }
-        int chunkSize = encoder.chunkSize();
-        int csid = MessageCodec.chunkStreamOf(packet.kind());
-        int type = packet.kind().messageType();
-        ByteBuf wire;
         if (packet.isData()) {
             ByteBuf body = Metadata.toSetDataFrame(ctx.alloc(), packet);
-            wire = ChunkEncoder.standalone(ctx.alloc(), csid, packet.timestamp(), type, streamId, body, chunkSize);
+            ByteBuf wire = ChunkEncoder.standalone(ctx.alloc(), MessageCodec.chunkStreamOf(packet.kind()),
+                    packet.timestamp(), packet.kind().messageType(), streamId, body, MediaChunks.CHUNK_SIZE);
             body.release();
-        } else {
-            // Chunked once for every target with this stream id and chunk size, not once per target. Media chunk
-            // streams carry only such standalone chunks, so no header compression state is shared with them.
-            long key = streamId << 32 | chunkSize;
-            wire = packet.wireForm(key, p -> ChunkEncoder.standalone(ctx.alloc(), csid, p.timestamp(), type,
-                    streamId, p.payload(), chunkSize));
+            return ctx.write(wire);
         }
-        return ctx.write(wire);
+        return MediaChunks.write(ctx, packet, streamId);
     }
 
     public void flush() {

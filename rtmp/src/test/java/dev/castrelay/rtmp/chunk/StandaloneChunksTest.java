@@ -1,6 +1,5 @@
 package dev.castrelay.rtmp.chunk;
 
-import dev.castrelay.rtmp.media.MediaPacket;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -51,26 +50,5 @@ class StandaloneChunksTest {
             m.release();
         }
         ch.finishAndReleaseAll();
-    }
-
-    @Test
-    void aPacketIsEncodedOnceForEveryConnectionWithTheSameKey() {
-        MediaPacket packet = MediaPacket.of(MediaPacket.Kind.VIDEO, 40, Unpooled.wrappedBuffer(new byte[5000]));
-        int[] encodings = {0};
-        java.util.function.Function<MediaPacket, ByteBuf> encode = p -> {
-            encodings[0]++;
-            return ChunkEncoder.standalone(ByteBufAllocator.DEFAULT, 6, p.timestamp(), 9, 1, p.payload(), 4096);
-        };
-        ByteBuf first = packet.wireForm(1L << 32 | 4096, encode);
-        ByteBuf second = packet.wireForm(1L << 32 | 4096, encode);
-        ByteBuf other = packet.wireForm(1L << 32 | 128, encode);
-        assertThat(encodings[0]).isEqualTo(2);
-        assertThat(second.memoryAddress()).as("the same bytes, not a copy").isEqualTo(first.memoryAddress());
-        assertThat(other.memoryAddress()).isNotEqualTo(first.memoryAddress());
-        first.release();
-        second.release();
-        other.release();
-        assertThat(packet.release()).isTrue();
-        assertThat(first.refCnt()).as("the shared form goes with the packet").isZero();
     }
 }

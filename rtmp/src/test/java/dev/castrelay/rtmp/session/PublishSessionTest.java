@@ -99,6 +99,26 @@ class PublishSessionTest {
     }
 
     @Test
+    void packetsChunkedOnceArriveWholeWithTheConnectionsStreamId() throws Exception {
+        ClientSession client = publish("key");
+        byte[] keyframe = Bytes.concat(Bytes.of("17 01 000000"), Bytes.counting(10_000));
+
+        loopback.onLoop(() -> {
+            sendChunked(client, MediaPacket.Kind.VIDEO, 40, keyframe);
+            sendChunked(client, MediaPacket.Kind.AUDIO, 0x100_0010L, Bytes.of("AF 01 2233")); // an extended timestamp
+            sendChunked(client, MediaPacket.Kind.VIDEO, 0x100_0020L, keyframe);
+            client.flush();
+        });
+
+        await().until(() -> received.packets.size() == 3);
+        assertThat(received.packets.get(0).payload()).isEqualTo(keyframe);
+        assertThat(received.packets.get(1).payloadHex()).isEqualTo("af012233");
+        assertThat(received.packets.get(2).payload()).isEqualTo(keyframe);
+        assertThat(received.packets).extracting(Received.Packet::timestamp)
+                .containsExactly(40L, 0x100_0010L, 0x100_0020L);
+    }
+
+    @Test
     void metadataArrivesWithoutSetDataFrame() throws Exception {
         ClientSession client = publish("key");
         EcmaArray meta = new EcmaArray(Map.of("width", 320.0));
@@ -174,6 +194,15 @@ class PublishSessionTest {
 
         assertThat(future.get()).isNull();
         await().until(() -> rejected.get() != null);
+    }
+
+    /** Sends a packet chunked once, as a rendition's targets get it. */
+    private static void sendChunked(ClientSession client, MediaPacket.Kind kind, long timestamp, byte[] payload) {
+        MediaPacket p = MediaPacket.of(kind, timestamp, Bytes.pooled(payload));
+        MediaPacket chunked = MediaChunks.chunked(p, ByteBufAllocator.DEFAULT);
+        p.release();
+        client.send(chunked);
+        chunked.release();
     }
 
     /** Sends a packet the test owns, as a pusher would, keeping nothing. */
