@@ -97,7 +97,7 @@ public final class GopCache {
             if (!p.isAudio()) {
                 return false;
             }
-            bytes -= p.size();
+            bytes -= p.heldBytes();
             p.release();
             return true;
         });
