@@ -31,7 +31,8 @@ import java.util.Map;
 /**
  * The publishing client's command flow, as FFmpeg's {@code rtmpproto.c} does it: connect, releaseStream,
  * FCPublish, createStream, publish; transaction ids matched to answers; {@code _error} on releaseStream or
- * FCPublish is only a warning (many servers do not implement them); the server's chunk size is echoed; pings are
+ * FCPublish is only a warning (many servers do not implement them); our chunk size is announced once and kept
+ * whatever the server announces for its own direction (as OBS does: media is chunked once per rendition); pings are
  * answered. Media is sent with {@link #send}. Lives on the channel's event loop.
  */
 public final class ClientSession extends SimpleChannelInboundHandler<RtmpMessage> {
