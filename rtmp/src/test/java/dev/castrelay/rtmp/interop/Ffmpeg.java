@@ -47,13 +47,4 @@ final class Ffmpeg {
             throw new AssertionError("ffmpeg exited " + exit + ":\n" + Files.readString(log));
         }
     }
-
-    /** "codec_type,codec_name" per stream of a file. */
-    static List<String> probeStreams(Path file) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(FFPROBE.toString(), "-v", "error", "-show_entries",
-                "stream=codec_type,codec_name", "-of", "csv=p=0", file.toString()).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor(30, TimeUnit.SECONDS);
-        return out.lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
-    }
 }

@@ -8,7 +8,9 @@ import dev.castrelay.rtmp.session.ClientSession;
 import dev.castrelay.rtmp.session.Loopback;
 import dev.castrelay.rtmp.session.PublishDecision;
 import dev.castrelay.rtmp.session.Received;
+import dev.castrelay.testkit.Ffprobe;
 import dev.castrelay.testkit.FlvFile;
+import dev.castrelay.testkit.MediaInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -127,7 +129,9 @@ class FfmpegInteropTest {
         });
 
         assertThat(Ffmpeg.await(ffmpeg, 30)).as(() -> readQuietly(log)).isZero();
-        assertThat(Ffmpeg.probeStreams(out)).contains("h264,video", "aac,audio");
+        MediaInfo received = Ffprobe.probe(out);
+        assertThat(received.video().codec()).isEqualTo("h264");
+        assertThat(received.audio().codec()).isEqualTo("aac");
     }
 
     private static int freePort() throws Exception {
