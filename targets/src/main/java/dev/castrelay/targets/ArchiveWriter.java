@@ -101,7 +101,7 @@ final class ArchiveWriter implements Runnable {
             // Whole GOPs only: once one packet is dropped, so is everything up to the next keyframe (the next audio
             // frame of an audio-only stream), which starts cleanly.
             boolean startsGop = p.isVideo() ? p.isKeyframe() : !sawVideo;
-            boolean room = queuedBytes.get() + p.size() <= settings.maxQueueBytes()
+            boolean room = queuedBytes.get() + p.heldBytes() <= settings.maxQueueBytes()
                     && (lastWritten == Long.MIN_VALUE || p.timestamp() - lastWritten <= settings.maxQueueMillis());
             if (skipping && !(startsGop && room) || !skipping && !room) {
                 long now = System.nanoTime();
@@ -119,7 +119,7 @@ final class ArchiveWriter implements Runnable {
         } else if (queue.size() > MAX_QUEUED_COMMANDS) {
             return;
         }
-        queuedBytes.addAndGet(p.size());
+        queuedBytes.addAndGet(p.heldBytes());
         newestOffered = p.timestamp();
         queue.add(new Media(p.retain()));
     }
@@ -164,7 +164,7 @@ final class ArchiveWriter implements Runnable {
                         try {
                             media(m.packet());
                         } finally {
-                            queuedBytes.addAndGet(-m.packet().size());
+                            queuedBytes.addAndGet(-m.packet().heldBytes());
                             m.packet().release();
                         }
                     } else if (c instanceof Signal s) {

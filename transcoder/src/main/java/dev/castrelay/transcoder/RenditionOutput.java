@@ -70,7 +70,8 @@ final class RenditionOutput {
 
     /**
      * The packet's bytes where the encoder left them, wrapped, not copied: read once, into the FLV tag, during the
-     * call (the encoder reuses the memory afterwards). Not reference counted: nothing to release.
+     * call (the encoder reuses the memory afterwards). Netty does not own that memory: releasing the wrapper would
+     * free nothing, and an unpooled wrapper is not tracked by the leak detector, so it is left to the collector.
      */
     private static ByteBuf nativeData(AVPacket pkt) {
         if (pkt.size() == 0) {
