@@ -5,12 +5,6 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Set;
-
 /**
  * A target that records its rendition on local disk ({@code platform: archive}): the same lifecycle and health as a
  * {@link Pusher}, with an {@link ArchiveWriter} where a pusher has its connection. Packets arrive on the target's
@@ -27,14 +21,13 @@ public final class ArchiveTarget implements Target {
     // Owned by the event loop.
     private boolean enabled;
     private boolean stopped;
-    private GopReplay gopReplay = GopReplay.NONE;
-    /** Packets the last priming took from the GOP cache, skipped when they also arrive live (see Pusher). */
-    private Set<MediaPacket> primed;
+    private final GopPriming priming;
 
     public ArchiveTarget(TargetSpec spec, ArchiveSettings settings, EventLoop loop) {
         this.spec = spec;
         this.loop = loop;
         this.writer = new ArchiveWriter(spec.id(), settings);
+        this.priming = new GopPriming(cached -> cached.forEach(writer::offer), false);
         this.thread = new Thread(writer, "archive-" + spec.id());
         thread.setDaemon(true); // a disk that never answers must not keep the process alive
     }
@@ -51,7 +44,7 @@ public final class ArchiveTarget implements Target {
 
     @Override
     public void replayFrom(GopReplay replay) {
-        this.gopReplay = replay;
+        priming.replayFrom(replay);
     }
 
     @Override
@@ -76,7 +69,7 @@ public final class ArchiveTarget implements Target {
     @Override
     public void onStreamEnd() {
         loop.execute(() -> {
-            primed = null;
+            priming.forget();
             if (!stopped) {
                 writer.signal(ArchiveWriter.Signal.STREAM_END);
             }
@@ -87,27 +80,12 @@ public final class ArchiveTarget implements Target {
         if (stopped || !enabled || writer.failed()) {
             return;
         }
-        if (primed != null) {
-            if (primed.contains(p)) {
-                return;
-            }
-            primed = null;
+        if (!priming.alreadyPrimed(p)) {
+            writer.offer(p);
         }
-        writer.offer(p);
     }
 
     /** A fresh start mid-stream begins from the GOP cache: headers and the current GOP, from its keyframe. */
-    private void primeFromCache() {
-        List<MediaPacket> cached = new ArrayList<>();
-        gopReplay.replayTo(p -> cached.add(p.retain()));
-        primed = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (MediaPacket p : cached) {
-            writer.offer(p);
-            primed.add(p);
-        }
-        cached.forEach(MediaPacket::release);
-    }
-
     @Override
     public void enable() {
         loop.execute(() -> {
@@ -116,7 +94,7 @@ public final class ArchiveTarget implements Target {
             }
             enabled = true;
             writer.signal(ArchiveWriter.Signal.ENABLE);
-            primeFromCache();
+            priming.prime();
         });
     }
 
@@ -136,7 +114,7 @@ public final class ArchiveTarget implements Target {
                 return;
             }
             writer.signal(ArchiveWriter.Signal.RESTART);
-            primeFromCache();
+            priming.prime();
         });
     }
 

@@ -7,51 +7,53 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * Where a pusher's (re)connection starts: its queue is filled from the rendition's GOP cache (headers, then
- * everything since the latest keyframe), so the connection starts at once from a keyframe the platforms before it
- * already had, not a GOP later.
+ * Where a target's (re)start begins: the rendition's GOP cache (headers, then everything since the latest keyframe)
+ * is handed to it, so it starts at once from a keyframe the targets before it already had, not a GOP later. The
+ * same packets may still be on their way in hand-over tasks queued before the priming: {@link #alreadyPrimed} says
+ * which to skip.
  *
- * <p>Owned by the pusher's event loop.
+ * <p>Owned by the target's event loop.
  */
 final class GopPriming {
 
-    private final PacketQueue queue;
+    private final Consumer<List<MediaPacket>> into;
+    private final boolean needsKeyframe;
     private GopReplay replay = GopReplay.NONE;
-    /**
-     * The packets the last priming took from the GOP cache: the same ones may still be on their way in hand-over
-     * tasks queued before it, and are skipped; the first packet not among them ends the set.
-     */
+    /** The packets the last priming handed on; the first live packet not among them ends the set. */
     private Set<MediaPacket> primed;
 
-    GopPriming(PacketQueue queue) {
-        this.queue = queue;
+    /**
+     * @param into          takes the cached packets in replay order (not retained beyond the call)
+     * @param needsKeyframe a cache without a keyframe is not handed on (a pusher keeps what it has instead)
+     */
+    GopPriming(Consumer<List<MediaPacket>> into, boolean needsKeyframe) {
+        this.into = into;
+        this.needsKeyframe = needsKeyframe;
     }
 
-    /** The GOP cache a (re)connection starts from. */
+    /** The GOP cache a (re)start begins from. */
     void replayFrom(GopReplay replay) {
         this.replay = replay;
     }
 
-    /** Fills the queue from the GOP cache, when it holds a keyframe. */
+    /** Hands the GOP cache on (see {@code needsKeyframe}) and remembers what it handed. */
     void prime() {
         List<MediaPacket> cached = new ArrayList<>();
         replay.replayTo(p -> cached.add(p.retain()));
         boolean hasKeyframe = cached.stream().anyMatch(p -> p.isVideo() && p.isKeyframe() && !p.isSequenceHeader());
-        if (hasKeyframe) {
-            queue.clear();
+        if (hasKeyframe || !needsKeyframe) {
+            into.accept(cached);
             primed = Collections.newSetFromMap(new IdentityHashMap<>());
-            for (MediaPacket p : cached) {
-                queue.offer(p);
-                primed.add(p);
-            }
+            primed.addAll(cached);
         }
         cached.forEach(MediaPacket::release);
     }
 
-    /** Whether {@code p}, arriving live, was already queued from the GOP cache. */
-    boolean alreadyQueued(MediaPacket p) {
+    /** Whether {@code p}, arriving live, was already handed on by the last priming. */
+    boolean alreadyPrimed(MediaPacket p) {
         if (primed != null) {
             if (primed.contains(p)) {
                 return true;
@@ -59,5 +61,10 @@ final class GopPriming {
             primed = null;
         }
         return false;
+    }
+
+    /** The stream ended: nothing still on its way can be a primed packet. */
+    void forget() {
+        primed = null;
     }
 }

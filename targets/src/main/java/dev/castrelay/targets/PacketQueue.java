@@ -211,6 +211,12 @@ final class PacketQueue {
         return droppedFrames;
     }
 
+    /** Drops everything queued and starts over from {@code packets} (a connection's priming from the GOP cache). */
+    void startOver(List<MediaPacket> packets) {
+        clear();
+        packets.forEach(this::offer);
+    }
+
     /** The stream ended (publisher gone): media and headers go, a new stream brings its own. */
     void clear() {
         clearMedia();

@@ -65,7 +65,7 @@ public final class Pusher implements Target {
         this.lag = new LagMonitor(settings.maxQueueMillis(), settings.stallMillis());
         this.status = new TargetStatus(spec.id());
         this.sendPath = new SendPath(queue, lag, meter, status);
-        this.priming = new GopPriming(queue);
+        this.priming = new GopPriming(queue::startOver, true);
     }
 
     @Override
@@ -132,7 +132,7 @@ public final class Pusher implements Target {
         if (stopped) {
             return; // removed: a packet already on its way must not sit in the queue for ever
         }
-        if (priming.alreadyQueued(p)) {
+        if (priming.alreadyPrimed(p)) {
             return;
         }
         if (spec.h264Only() && p.isVideo() && p.isSequenceHeader()) {
